@@ -1,0 +1,201 @@
+import { RwasmError } from '../errors.js';
+import { InstructionSet } from './instruction-set.js';
+import { Immediate, OPCODE_TABLE, opcodeIndex, type Opcode } from './opcodes.js';
+import { trapCodeFromWire } from './trap-codes.js';
+
+export const RWASM_MAGIC = [0xef, 0x52] as const;
+export const RWASM_VERSION = 0x01;
+
+/** The five fields of a module, as read from bytes. */
+export interface ModuleParts {
+  code: InstructionSet;
+  data: Uint8Array;
+  elem: Uint32Array;
+  hint: Uint8Array;
+  sourcePc: number;
+}
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/**
+ * A bounds-checked little-endian reader that fails the way bincode's legacy config does:
+ * `UnexpectedEnd` carrying how many more bytes the failing read needed.
+ */
+class Reader {
+  offset = 0;
+  private readonly view: DataView;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  need(size: number | bigint, what: string): void {
+    const remaining = this.remaining;
+    if (typeof size === 'number' ? size > remaining : size > BigInt(remaining)) {
+      const additional = BigInt(size) - BigInt(remaining);
+      throw new RwasmError(
+        'UnexpectedEnd',
+        `unexpected end of input at byte offset ${this.offset} while reading ${what}: ${additional} more byte(s) needed`,
+        { offset: this.offset, additional: Number(additional) <= Number.MAX_SAFE_INTEGER ? Number(additional) : additional.toString() },
+      );
+    }
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    return this.bytes[this.offset++]!;
+  }
+
+  u16(what: string): number {
+    this.need(2, what);
+    const value = this.view.getUint16(this.offset, true);
+    this.offset += 2;
+    return value;
+  }
+
+  u32(what: string): number {
+    this.need(4, what);
+    const value = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return value;
+  }
+
+  /** A u64 length; values beyond 2^53 come back as bigint so no length is ever rounded. */
+  u64(what: string): number | bigint {
+    this.need(8, what);
+    const lo = this.view.getUint32(this.offset, true);
+    const hi = this.view.getUint32(this.offset + 4, true);
+    this.offset += 8;
+    return hi < 0x200000 ? hi * TWO_POW_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  bytesOf(length: number | bigint, what: string): Uint8Array {
+    this.need(length, what);
+    const start = this.offset;
+    this.offset += Number(length);
+    return this.bytes.slice(start, this.offset);
+  }
+}
+
+function decodeCode(reader: Reader): InstructionSet {
+  const count = reader.u64('code section length');
+  // Never trust the declared count for allocation: every instruction takes at least 4 bytes.
+  const plausible = Math.min(Number(count), Math.floor(reader.remaining / 4));
+  const code = new InstructionSet(plausible);
+  const total = Number(count);
+  const { bytes } = reader;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let pc = 0; pc < total; pc++) {
+    const at = reader.offset;
+    // Fast path: the longest instruction is 8 bytes; near the end fall back to checked reads.
+    const wire = at + 8 <= bytes.length ? view.getUint32(at, true) : reader.u32(`opcode of instruction ${pc}`);
+    const index = opcodeIndex(wire);
+    if (index < 0) {
+      throw new RwasmError('InvalidOpcode', `invalid opcode ${wire} at byte offset ${at} (instruction ${pc})`, {
+        offset: at,
+        pc,
+        opcode: wire,
+      });
+    }
+    const kind = OPCODE_TABLE[index]![2];
+    if (at + 8 <= bytes.length && kind !== Immediate.TrapCode) {
+      let bits = 0;
+      if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) {
+        bits = view.getUint32(at + 4, true);
+        reader.offset = at + 8;
+      } else if (kind === Immediate.U16) {
+        bits = view.getUint16(at + 4, true);
+        reader.offset = at + 6;
+      } else {
+        reader.offset = at + 4;
+      }
+      code.pushRaw(wire as Opcode, bits);
+      continue;
+    }
+    if (reader.offset === at) reader.offset = at + 4;
+    code.pushRaw(wire as Opcode, decodeImmediateChecked(reader, kind, pc));
+  }
+  return code;
+}
+
+function decodeImmediateChecked(reader: Reader, kind: Immediate, pc: number): number {
+  switch (kind) {
+    case Immediate.None:
+      return 0;
+    case Immediate.U32:
+    case Immediate.I32:
+      return reader.u32(`immediate of instruction ${pc}`);
+    case Immediate.U16:
+      return reader.u16(`immediate of instruction ${pc}`);
+    case Immediate.U16Pair: {
+      const dst = reader.u16(`destination table of instruction ${pc}`);
+      const src = reader.u16(`source table of instruction ${pc}`);
+      return (dst | (src << 16)) >>> 0;
+    }
+    case Immediate.TrapCode: {
+      const immAt = reader.offset;
+      const position = reader.u32(`trap code of instruction ${pc}`);
+      const trap = trapCodeFromWire(position);
+      if (trap === undefined) {
+        throw new RwasmError('InvalidTrapCode', `invalid trap code ${position} at byte offset ${immAt} (instruction ${pc})`, {
+          offset: immAt,
+          pc,
+          value: position,
+        });
+      }
+      return trap;
+    }
+  }
+}
+
+function decodeElem(reader: Reader): Uint32Array {
+  const count = reader.u64('element section length');
+  const fits = Math.floor(reader.remaining / 4);
+  if (BigInt(count) > BigInt(fits)) {
+    // Read element by element like the reference so the error names the first missing one.
+    reader.offset += fits * 4;
+    reader.need(4, `element ${fits}`);
+  }
+  const elem = new Uint32Array(Number(count));
+  for (let i = 0; i < elem.length; i++) elem[i] = reader.u32(`element ${i}`);
+  return elem;
+}
+
+/**
+ * Decodes one module from the start of `bytes`, returning it and the number of bytes it took.
+ * Trailing bytes after the module are left for the caller to judge.
+ */
+export function decodeModuleParts(bytes: Uint8Array): { parts: ModuleParts; bytesRead: number } {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new RwasmError('InvalidArgument', 'rWasm bytes must be a Uint8Array');
+  }
+  const reader = new Reader(bytes);
+  const magic0 = reader.u8('magic');
+  const magic1 = reader.u8('magic');
+  if (magic0 !== RWASM_MAGIC[0] || magic1 !== RWASM_MAGIC[1]) {
+    const hex = (b: number) => b.toString(16).padStart(2, '0');
+    throw new RwasmError(
+      'BadMagic',
+      `not an rWasm module: magic bytes at byte offset 0 are ${hex(magic0)} ${hex(magic1)}, expected ef 52`,
+      { offset: 0 },
+    );
+  }
+  const version = reader.u8('version');
+  if (version !== RWASM_VERSION) {
+    throw new RwasmError('UnsupportedVersion', `unsupported rWasm version ${version} at byte offset 2 (only 1 is known)`, {
+      offset: 2,
+      version,
+    });
+  }
+  const code = decodeCode(reader);
+  const data = reader.bytesOf(reader.u64('data section length'), 'data section');
+  const elem = decodeElem(reader);
+  const hint = reader.bytesOf(reader.u64('hint section length'), 'hint section');
+  // Legacy modules end right after the hint section; their source_pc is 0.
+  const sourcePc = reader.remaining === 0 ? 0 : reader.u32('source_pc');
+  return { parts: { code, data, elem, hint, sourcePc }, bytesRead: reader.offset };
+}

@@ -1,0 +1,166 @@
+import { RwasmError } from '../errors.js';
+import type { ModuleParts } from './decode.js';
+import { Opcode, opcodeName } from './opcodes.js';
+
+export const MAX_TABLES = 100;
+export const MAX_DATA_SEGMENTS = 100_000;
+export const MAX_ELEM_SEGMENTS = 100_000;
+
+const enum Rule {
+  None,
+  Branch,
+  BranchTable,
+  CodeTarget,
+  NullableCodeTarget,
+  TablePayload,
+  LocalDepth,
+  DataSegment,
+  ElemSegment,
+  ElemSegmentWithPayload,
+  Table,
+  TablePair,
+}
+
+// Which rule checks which opcode, by wire code (opcodes without a rule are not listed).
+const RULE_BY_CODE = new Uint8Array(Opcode.BulkDrop + 1);
+const assign = (rule: Rule, ...codes: number[]) => codes.forEach((code) => (RULE_BY_CODE[code] = rule));
+assign(Rule.Branch, Opcode.Br, Opcode.BrIfEqz, Opcode.BrIfNez);
+assign(Rule.BranchTable, Opcode.BrTable);
+assign(Rule.CodeTarget, Opcode.CallInternal, Opcode.ReturnCallInternal);
+assign(Rule.NullableCodeTarget, Opcode.RefFunc);
+assign(Rule.TablePayload, Opcode.CallIndirect, Opcode.ReturnCallIndirect);
+assign(Rule.LocalDepth, Opcode.LocalGet, Opcode.LocalSet, Opcode.LocalTee);
+assign(Rule.DataSegment, Opcode.MemoryInit, Opcode.DataDrop);
+assign(Rule.ElemSegmentWithPayload, Opcode.TableInit);
+assign(Rule.ElemSegment, Opcode.ElemDrop);
+assign(Rule.Table, Opcode.TableSize, Opcode.TableGrow, Opcode.TableFill, Opcode.TableGet, Opcode.TableSet);
+assign(Rule.TablePair, Opcode.TableCopy);
+
+/** The reference's verification error kinds, reported as `details.reason`. */
+export type VerificationFailure =
+  | 'EmptyCodeSection'
+  | 'SourcePcOutOfBounds'
+  | 'BranchTargetOutOfBounds'
+  | 'ZeroBranchOffset'
+  | 'BranchTableTargetsOutOfBounds'
+  | 'CallTargetOutOfBounds'
+  | 'ElementTargetOutOfBounds'
+  | 'LocalDepthOutOfBounds'
+  | 'DataSegmentOutOfBounds'
+  | 'ElementSegmentOutOfBounds'
+  | 'TableIndexOutOfBounds'
+  | 'MissingTableIndexPayload'
+  | 'InvalidTableIndexPayload';
+
+function fail(reason: VerificationFailure, message: string, details: Record<string, number> = {}): never {
+  throw new RwasmError('VerificationFailed', `verification failed: ${reason}: ${message}`, { reason, ...details });
+}
+
+/**
+ * The reference's post-decode verification, rule for rule and in its order; the first failure
+ * wins. It guarantees static targets are in range, which the interpreter relies on; it does not
+ * prove the program well-behaved (stack discipline is still checked while running).
+ */
+export function verifyModuleParts(parts: ModuleParts): void {
+  const { codes, bits, length } = parts.code.rawView();
+  if (length === 0) fail('EmptyCodeSection', 'the code section is empty');
+  if (parts.sourcePc >= length) {
+    fail('SourcePcOutOfBounds', `source_pc ${parts.sourcePc} is not below the code length ${length}`, {
+      sourcePc: parts.sourcePc,
+      codeLength: length,
+    });
+  }
+  parts.elem.forEach((target, index) => {
+    if (target !== 0 && target >= length) {
+      fail('ElementTargetOutOfBounds', `element ${index} targets pc ${target}, code length is ${length}`, {
+        index,
+        target,
+        codeLength: length,
+      });
+    }
+  });
+
+  const tableIndex = (pc: number, table: number) => {
+    if (table >= MAX_TABLES) {
+      fail('TableIndexOutOfBounds', `pc ${pc}: table ${table} is not below ${MAX_TABLES}`, { pc, table });
+    }
+  };
+  const tablePayload = (pc: number) => {
+    if (pc + 1 >= length) fail('MissingTableIndexPayload', `pc ${pc}: no TableGet payload follows`, { pc });
+    if (codes[pc + 1] !== Opcode.TableGet) {
+      fail('InvalidTableIndexPayload', `pc ${pc}: the next instruction is not a TableGet payload`, { pc });
+    }
+    tableIndex(pc, bits[pc + 1]!);
+  };
+  const codeTarget = (pc: number, target: number) => {
+    if (target >= length) {
+      fail('CallTargetOutOfBounds', `pc ${pc}: target ${target} is not below the code length ${length}`, {
+        pc,
+        target,
+        codeLength: length,
+      });
+    }
+  };
+
+  for (let pc = 0; pc < length; pc++) {
+    const code = codes[pc]!;
+    const rule = code < RULE_BY_CODE.length ? RULE_BY_CODE[code]! : Rule.None;
+    if (rule === Rule.None) continue;
+    const imm = bits[pc]!;
+    switch (rule) {
+      case Rule.Branch: {
+        const offset = imm | 0;
+        if (offset === 0) fail('ZeroBranchOffset', `pc ${pc}: branch offset 0`, { pc });
+        const target = pc + offset;
+        if (target < 0 || target >= length) {
+          fail('BranchTargetOutOfBounds', `pc ${pc}: branch offset ${offset} leaves the code (length ${length})`, {
+            pc,
+            offset,
+            codeLength: length,
+          });
+        }
+        break;
+      }
+      case Rule.BranchTable:
+        if (imm === 0 || pc + 2 * imm >= length) {
+          fail('BranchTableTargetsOutOfBounds', `pc ${pc}: ${imm} targets do not fit the code (length ${length})`, {
+            pc,
+            targets: imm,
+            codeLength: length,
+          });
+        }
+        break;
+      case Rule.CodeTarget:
+        codeTarget(pc, imm);
+        break;
+      case Rule.NullableCodeTarget:
+        if (imm !== 0) codeTarget(pc, imm);
+        break;
+      case Rule.TablePayload:
+        tablePayload(pc);
+        break;
+      case Rule.LocalDepth:
+        if (imm === 0) fail('LocalDepthOutOfBounds', `pc ${pc}: ${opcodeName(code as Opcode)} depth 0`, { pc, depth: 0 });
+        break;
+      case Rule.DataSegment:
+        if (imm >= MAX_DATA_SEGMENTS) {
+          fail('DataSegmentOutOfBounds', `pc ${pc}: data segment ${imm} is not below ${MAX_DATA_SEGMENTS}`, { pc, segment: imm });
+        }
+        break;
+      case Rule.ElemSegment:
+      case Rule.ElemSegmentWithPayload:
+        if (imm >= MAX_ELEM_SEGMENTS) {
+          fail('ElementSegmentOutOfBounds', `pc ${pc}: element segment ${imm} is not below ${MAX_ELEM_SEGMENTS}`, { pc, segment: imm });
+        }
+        if (rule === Rule.ElemSegmentWithPayload) tablePayload(pc);
+        break;
+      case Rule.Table:
+        tableIndex(pc, imm);
+        break;
+      case Rule.TablePair:
+        tableIndex(pc, imm & 0xffff);
+        tableIndex(pc, imm >>> 16);
+        break;
+    }
+  }
+}

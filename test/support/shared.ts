@@ -1,0 +1,44 @@
+/**
+ * The one way tests find the read-only material beside the project: `$RWASM_SHARED`, else
+ * `../shared` relative to the repository root.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function sharedDir(): string {
+  const dir = process.env.RWASM_SHARED ? resolve(process.env.RWASM_SHARED) : resolve(repoRoot, '..', 'shared');
+  if (!existsSync(dir)) {
+    throw new Error(`shared material not found at ${dir}; set RWASM_SHARED to the folder holding fixtures/ and spec-testsuite/`);
+  }
+  return dir;
+}
+
+export function specTestsuiteDir(): string {
+  return process.env.RWASM_SPEC_TESTSUITE ? resolve(process.env.RWASM_SPEC_TESTSUITE) : join(sharedDir(), 'spec-testsuite');
+}
+
+export interface GenesisFixture {
+  readonly file: string;
+  readonly kind: string;
+  /** keccak256 of the file, from its name. */
+  readonly hash: string;
+  readonly bytes: Uint8Array;
+}
+
+export function genesisFixtures(): GenesisFixture[] {
+  const dir = join(sharedDir(), 'fixtures', 'genesis');
+  return readdirSync(dir)
+    .sort()
+    .map((file) => {
+      const match = /^(.*)_([0-9a-f]{64})\.(rwasm|bin)$/.exec(file);
+      if (!match) throw new Error(`unexpected fixture name ${file}`);
+      return { file, kind: match[1]!, hash: match[2]!, bytes: new Uint8Array(readFileSync(join(dir, file))) };
+    });
+}
+
+export function rwasmFixtures(): GenesisFixture[] {
+  return genesisFixtures().filter((f) => f.file.endsWith('.rwasm'));
+}
