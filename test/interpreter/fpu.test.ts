@@ -78,7 +78,6 @@ describe('f64', () => {
   it('arithmetic, min/max and bit ops on two-word values', () => {
     expect(run(ins.F64Add(), [...f64(0.1), ...f64(0.2)], 2)).toEqual(f64(0.30000000000000004));
     expect(run(ins.F64Div(), [...f64(1), ...f64(-0)], 2)).toEqual(f64(-Infinity));
-    expect(run(ins.F64Sqrt(), [...f64(-1)], 2).length).toBe(2);
     expect(Number.isNaN(f64v(...(run(ins.F64Sqrt(), [...f64(-1)], 2) as [number, number])))).toBe(true);
     expect(run(ins.F64Min(), [...f64(0), ...f64(-0)], 2)).toEqual(f64(-0));
     expect(run(ins.F64Max(), [...f64(-0), ...f64(0)], 2)).toEqual(f64(0));

@@ -1,0 +1,28 @@
+// Bundles bench/<name>.bench.ts with esbuild (the way users get the library: enums inlined)
+// and runs it in a fresh Node process. `npm run bench -- interpreter` runs one file; without a
+// name every bench file runs. Extra arguments after the names are passed to the bench.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const names = args.filter((a) => !a.startsWith('--'));
+const passThrough = args.filter((a) => a.startsWith('--'));
+const all = readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, ''));
+const selected = names.length > 0 ? names : all;
+const outDir = join('node_modules', '.cache', 'rwasm-bench');
+mkdirSync(outDir, { recursive: true });
+let failed = false;
+for (const name of selected) {
+  if (!all.includes(name)) {
+    console.error(`no bench/${name}.bench.ts (have: ${all.join(', ')})`);
+    process.exit(1);
+  }
+  const outfile = join(outDir, `${name}.mjs`);
+  await build({ entryPoints: [join('bench', `${name}.bench.ts`)], outfile, bundle: true, format: 'esm', platform: 'node', target: 'es2022', logLevel: 'warning', packages: 'external' });
+  console.log(`\n== ${name} ==`);
+  const run = spawnSync(process.execPath, [outfile, ...passThrough], { stdio: 'inherit' });
+  if (run.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
