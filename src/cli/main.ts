@@ -3,7 +3,7 @@
  * stderr and exit code 1.
  */
 import { readFileSync } from 'node:fs';
-import { RwasmError, isRwasmError } from '../errors.js';
+import { isRwasmError } from '../errors.js';
 import { codeHashHex } from '../format/code-hash.js';
 import { RwasmModule } from '../format/module.js';
 import { Machine } from '../interpreter/machine.js';
@@ -17,6 +17,20 @@ commands:
   disasm <file.rwasm>                  one instruction per line, with functions and branch targets
   run <file.rwasm> [--args 1,2] [--results N] [--fuel N] [--fpu] [--json]
                                        instantiate, run from source_pc, print the outcome`;
+
+/** Where the command writes; the real process by default, a buffer in tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: Io = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+let io: Io = processIo;
+let exitCode = 0;
 
 function readInput(path: string | undefined): Uint8Array {
   if (path === undefined) throw new UsageError('missing input file');
@@ -42,10 +56,10 @@ function inspect(argv: string[]): void {
     sourcePc: module.sourcePc,
   };
   if (args.flags.has('json')) {
-    process.stdout.write(JSON.stringify(facts) + '\n');
+    io.out(JSON.stringify(facts) + '\n');
     return;
   }
-  process.stdout.write(
+  io.out(
     [
       `code hash     0x${facts.codeHash}`,
       `instructions  ${facts.instructions}`,
@@ -60,7 +74,7 @@ function inspect(argv: string[]): void {
 function disasm(argv: string[]): void {
   const args = parseArgs(argv, new Set());
   checkFlags(args, []);
-  process.stdout.write(RwasmModule.decode(readInput(args.positionals[0])).disassemble());
+  io.out(RwasmModule.decode(readInput(args.positionals[0])).disassemble());
 }
 
 function parseWords(text: string | undefined): number[] {
@@ -90,29 +104,31 @@ function run(argv: string[]): void {
   const trap = outcome.status === 'trapped' ? trapName(outcome.trap) : outcome.status === 'outOfFuel' ? 'OutOfFuel' : null;
   const results = outcome.status === 'returned' ? Array.from(outcome.results) : [];
   if (args.flags.has('json')) {
-    process.stdout.write(JSON.stringify({ status: outcome.status, results, fuelConsumed: machine.fuelConsumed().toString(), trap }) + '\n');
+    io.out(JSON.stringify({ status: outcome.status, results, fuelConsumed: machine.fuelConsumed().toString(), trap }) + '\n');
   } else {
     const detail = outcome.status === 'trapped' ? ` ${trapName(outcome.trap)} (${trapMessage(outcome.trap)}) at pc ${outcome.pc}` : '';
-    process.stdout.write(`${outcome.status}${detail}\nresults ${results.join(', ') || '(none)'}\nfuel consumed ${machine.fuelConsumed()}\n`);
+    io.out(`${outcome.status}${detail}\nresults ${results.join(', ') || '(none)'}\nfuel consumed ${machine.fuelConsumed()}\n`);
   }
-  if (outcome.status === 'trapped') process.exitCode = 2;
+  if (outcome.status === 'trapped') exitCode = 2;
 }
 
 const COMMANDS: Record<string, (argv: string[]) => void> = { inspect, disasm, run };
 
-export function main(argv: string[]): number {
+export function main(argv: string[], output: Io = processIo): number {
+  io = output;
+  exitCode = 0;
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE + '\n');
+    io.out(USAGE + '\n');
     return command === undefined ? 1 : 0;
   }
   const handler = COMMANDS[command];
   try {
     if (!handler) throw new UsageError(`unknown command ${command} (try rwasm --help)`);
     handler(rest);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return exitCode;
   } catch (error) {
-    process.stderr.write(`rwasm: ${describe(error)}\n`);
+    io.err(`rwasm: ${describe(error)}\n`);
     return 1;
   }
 }
@@ -124,4 +140,3 @@ function describe(error: unknown): string {
   return `internal error: ${String(error)}`;
 }
 
-export { RwasmError };

@@ -4,7 +4,7 @@
  * as in the reference.
  */
 import { RwasmError } from '../errors.js';
-import type { ValType } from '../format/import-linker.js';
+import type { ImportEntry, ValType } from '../format/import-linker.js';
 import { TrapCode, trapMessage } from '../format/trap-codes.js';
 import type { Store } from './store.js';
 
@@ -118,4 +118,24 @@ export function toFuel(amount: bigint | number): bigint {
   const value = BigInt(amount);
   if (value < 0n || value > 0xffff_ffff_ffff_ffffn) throw new RwasmError('InvalidArgument', `fuel amount ${amount} is not a u64`);
   return value;
+}
+
+/**
+ * Pairs the syscalls an import linker declares with their handlers: each linker entry whose
+ * index (or name) has a handler becomes a HostFunction with the entry's signature.
+ *
+ * ```ts
+ * const hostFunctions = bindHostFunctions(linker, { _debug_log: (call) => { … }, 0x01: exitHandler });
+ * ```
+ */
+export function bindHostFunctions(
+  linker: { entries(): Iterable<ImportEntry> },
+  handlers: Readonly<Partial<Record<string | number, HostHandler>>>,
+): HostFunction[] {
+  const bound: HostFunction[] = [];
+  for (const entry of linker.entries()) {
+    const handler = handlers[entry.index] ?? handlers[entry.name];
+    if (handler) bound.push({ index: entry.index, params: entry.params, results: entry.results, handler });
+  }
+  return bound;
 }

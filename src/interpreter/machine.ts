@@ -76,6 +76,7 @@ export class Machine implements ExecutionContext {
   readonly codeLength: number;
   readonly data: Uint8Array;
   readonly elem: Int32Array;
+  // Execution registers, shared with the dispatch loop (read them, do not write them).
   readonly stack = new Int32Array(STACK_LIMIT + STACK_SLACK);
   readonly callStack = new Int32Array(MAX_CALL_DEPTH);
   sp = 0;

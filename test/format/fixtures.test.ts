@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RwasmError, RwasmModule, codeHashHex } from '../../src/index.js';
+import { RwasmModule, codeHashHex } from '../../src/index.js';
+import { rwasmErrorOf } from '../support/errors.js';
 import { genesisFixtures, rwasmFixtures } from '../support/shared.js';
 
 describe('genesis fixtures', () => {
@@ -38,14 +39,8 @@ describe('genesis fixtures', () => {
 
   it('rejects the EVM bytecode blob with BadMagic', () => {
     const blob = genesisFixtures().find((f) => f.file.startsWith('not-rwasm'))!;
-    let error: unknown;
-    try {
-      RwasmModule.decode(blob.bytes);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(RwasmError);
-    expect((error as RwasmError).code).toBe('BadMagic');
-    expect((error as RwasmError).message).toContain('byte offset 0');
+    const error = rwasmErrorOf(() => RwasmModule.decode(blob.bytes));
+    expect(error.code).toBe('BadMagic');
+    expect(error.message).toContain('byte offset 0');
   });
 });

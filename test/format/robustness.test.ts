@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OPCODE_TABLE, RwasmError, RwasmModule, TrapCode, instruction, type Instruction } from '../../src/index.js';
 import { HOST_HAS_WEBASSEMBLY } from '../support/host-wasm.js';
+import { rwasmErrorOf } from '../support/errors.js';
 import { rwasmFixtures } from '../support/shared.js';
 
 // Without a JIT everything is ~30× slower; property runs scale down, coverage of cut points does not.
@@ -93,46 +94,37 @@ describe('forged length fields', () => {
   const u64 = (lo: number, hi: number) => [lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, lo >>> 24, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, hi >>> 24];
 
   it('a huge code count fails at the end of the input without allocating for it', () => {
-    const error = catchError(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0xffffffff, 0xffffffff), 0x0b, 0, 0, 0])));
+    const error = rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0xffffffff, 0xffffffff), 0x0b, 0, 0, 0])));
     expect(error.code).toBe('UnexpectedEnd');
     expect(error.details.offset).toBe(15);
   });
 
   it('a huge data, elem or hint length reports exactly how many bytes are missing', () => {
-    const data = catchError(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(0, 0x100), 1, 2, 3])));
+    const data = rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(0, 0x100), 1, 2, 3])));
     expect(data.code).toBe('UnexpectedEnd');
     expect(data.details.additional).toBe(Number((0x100n << 32n) - 3n));
     // beyond 2^53 the figure is kept exact as a decimal string
-    const huge = catchError(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(5, 0x10000000), 1, 2, 3])));
+    const huge = rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(5, 0x10000000), 1, 2, 3])));
     expect(huge.details.additional).toBe(String((0x10000000n << 32n) + 5n - 3n));
-    const elem = catchError(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(0, 0), ...u64(3, 0), 1, 0, 0, 0, 2, 0])));
+    const elem = rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(0, 0), ...u64(3, 0), 1, 0, 0, 0, 2, 0])));
     expect(elem.details).toMatchObject({ offset: 31, additional: 2 });
-    const hint = catchError(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(0, 0), ...u64(0, 0), ...u64(10, 0), 1])));
+    const hint = rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(0, 0), ...u64(0, 0), ...u64(0, 0), ...u64(10, 0), 1])));
     expect(hint.details).toMatchObject({ offset: 35, additional: 9 });
   });
 
   it('an unknown opcode, trap code or version names its byte offset', () => {
-    const op = catchError(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(1, 0), 84, 0, 0, 0])));
+    const op = rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(1, 0), 84, 0, 0, 0])));
     expect(op.code).toBe('InvalidOpcode');
     expect(op.message).toContain('byte offset 11');
-    const trap = catchError(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(1, 0), 1, 0, 0, 0, 14, 0, 0, 0])));
+    const trap = rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([...header, ...u64(1, 0), 1, 0, 0, 0, 14, 0, 0, 0])));
     expect(trap.code).toBe('InvalidTrapCode');
     expect(trap.message).toContain('byte offset 15');
-    expect(catchError(() => RwasmModule.decode(Uint8Array.from([0xef, 0x52, 0x02]))).code).toBe('UnsupportedVersion');
-    expect(catchError(() => RwasmModule.decode(Uint8Array.from([0xef]))).code).toBe('UnexpectedEnd');
-    expect(catchError(() => RwasmModule.decode('ef52' as unknown as Uint8Array)).code).toBe('InvalidArgument');
+    expect(rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([0xef, 0x52, 0x02]))).code).toBe('UnsupportedVersion');
+    expect(rwasmErrorOf(() => RwasmModule.decode(Uint8Array.from([0xef]))).code).toBe('UnexpectedEnd');
+    expect(rwasmErrorOf(() => RwasmModule.decode('ef52' as unknown as Uint8Array)).code).toBe('InvalidArgument');
   });
 });
 
-function catchError(run: () => unknown): RwasmError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RwasmError) return error;
-    throw error;
-  }
-  throw new Error('expected an RwasmError');
-}
 
 const anyInstruction: fc.Arbitrary<Instruction> = fc.constantFrom(...OPCODE_TABLE).chain(([, code, kind]) => {
   switch (kind) {

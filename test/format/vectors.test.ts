@@ -1,7 +1,8 @@
 /** The reference's own format vectors (vm.md §11, TV1–TV4). */
 import { describe, expect, it } from 'vitest';
-import { InstructionSet, Opcode, OPCODE_TABLE, RwasmError, RwasmModule, TrapCode, ins, type Instruction } from '../../src/index.js';
+import { InstructionSet, Opcode, OPCODE_TABLE, RwasmModule, TrapCode, ins, type Instruction } from '../../src/index.js';
 import { hex, toHexString } from '../support/bytes.js';
+import { rwasmErrorOf } from '../support/errors.js';
 
 function moduleOf(code: Instruction[], extra: { sourcePc?: number; elem?: number[] } = {}): RwasmModule {
   return new RwasmModule({ code, ...extra });
@@ -14,15 +15,6 @@ function encodeOne(instr: Instruction): string {
   return toHexString(bytes.subarray(11, 11 + size));
 }
 
-function errorOf(run: () => unknown): RwasmError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RwasmError) return error;
-    throw error;
-  }
-  throw new Error('expected an RwasmError');
-}
 
 describe('TV1: single opcode encodings', () => {
   it('encodes the reference examples', () => {
@@ -76,7 +68,7 @@ describe('TV2: module round trip', () => {
   it('rejects 1, 2 or 3 missing source_pc bytes with UnexpectedEnd', () => {
     for (const missing of [1, 2, 3]) {
       const bytes = hex(TV2).subarray(0, 75 - missing);
-      const error = errorOf(() => RwasmModule.decode(bytes, { verify: false }));
+      const error = rwasmErrorOf(() => RwasmModule.decode(bytes, { verify: false }));
       expect(error.code).toBe('UnexpectedEnd');
       expect(error.details.additional).toBe(4 - (4 - missing));
       expect(error.details.offset).toBe(71);
@@ -87,7 +79,7 @@ describe('TV2: module round trip', () => {
     const bytes = new Uint8Array([...hex(TV2), 0xde, 0xad, 0xbe, 0xef]);
     const { bytesRead } = RwasmModule.decodePrefix(bytes, { verify: false });
     expect(bytesRead).toBe(75);
-    const error = errorOf(() => RwasmModule.decode(bytes, { verify: false }));
+    const error = rwasmErrorOf(() => RwasmModule.decode(bytes, { verify: false }));
     expect(error.code).toBe('TrailingBytes');
     expect(error.details.offset).toBe(75);
     expect(RwasmModule.decode(bytes, { verify: false, allowTrailingBytes: true }).code.length).toBe(6);
@@ -129,17 +121,17 @@ describe('TV4: verification', () => {
         expect(() => module.verify()).not.toThrow();
         return;
       }
-      const error = errorOf(() => module.verify());
+      const error = rwasmErrorOf(() => module.verify());
       expect(error.code).toBe('VerificationFailed');
       expect(error.details).toMatchObject(expected);
       // decode() verifies by default
-      expect(errorOf(() => RwasmModule.decode(hex(bytes))).details.reason).toBe(expected.reason);
+      expect(rwasmErrorOf(() => RwasmModule.decode(hex(bytes))).details.reason).toBe(expected.reason);
     });
   }
 
   it('checks the remaining rules', () => {
     const reasonOf = (code: Instruction[], extra: { elem?: number[] } = {}) =>
-      errorOf(() => moduleOf(code, extra).verify()).details.reason;
+      rwasmErrorOf(() => moduleOf(code, extra).verify()).details.reason;
     expect(reasonOf([ins.Br(0), ins.Return()])).toBe('ZeroBranchOffset');
     expect(reasonOf([ins.BrIfNez(-1), ins.Return()])).toBe('BranchTargetOutOfBounds');
     expect(reasonOf([ins.BrTable(0), ins.Return()])).toBe('BranchTableTargetsOutOfBounds');
@@ -157,17 +149,17 @@ describe('TV4: verification', () => {
     expect(reasonOf([ins.TableCopy(0, 100)])).toBe('TableIndexOutOfBounds');
     expect(reasonOf([ins.TableSize(100)])).toBe('TableIndexOutOfBounds');
     // the first failure in pc order wins
-    expect(errorOf(() => moduleOf([ins.Return(), ins.LocalSet(0), ins.Br(5)]).verify()).details).toMatchObject({ reason: 'LocalDepthOutOfBounds', pc: 1 });
+    expect(rwasmErrorOf(() => moduleOf([ins.Return(), ins.LocalSet(0), ins.Br(5)]).verify()).details).toMatchObject({ reason: 'LocalDepthOutOfBounds', pc: 1 });
   });
 });
 
 describe('instruction builders', () => {
   it('reject immediates that do not fit', () => {
-    expect(errorOf(() => ins.I32Const(2 ** 32)).code).toBe('InvalidImmediate');
-    expect(errorOf(() => ins.TableGet(65536)).code).toBe('InvalidImmediate');
-    expect(errorOf(() => ins.LocalGet(1.5)).code).toBe('InvalidImmediate');
-    expect(errorOf(() => ins.Trap(42 as TrapCode)).code).toBe('InvalidImmediate');
-    expect(errorOf(() => new InstructionSet().push({ opcode: 999 as Opcode, imm: 0 })).code).toBe('InvalidOpcode');
+    expect(rwasmErrorOf(() => ins.I32Const(2 ** 32)).code).toBe('InvalidImmediate');
+    expect(rwasmErrorOf(() => ins.TableGet(65536)).code).toBe('InvalidImmediate');
+    expect(rwasmErrorOf(() => ins.LocalGet(1.5)).code).toBe('InvalidImmediate');
+    expect(rwasmErrorOf(() => ins.Trap(42 as TrapCode)).code).toBe('InvalidImmediate');
+    expect(rwasmErrorOf(() => new InstructionSet().push({ opcode: 999 as Opcode, imm: 0 })).code).toBe('InvalidOpcode');
   });
 
   it('read signed constants back as unsigned words and branch offsets as signed', () => {
