@@ -1,4 +1,5 @@
 import { RwasmError } from '../errors.js';
+import type { Instruction } from './instructions.js';
 
 /** A Wasm value type as seen by syscalls: i64/f64 take two 32-bit words (low word first). */
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
@@ -26,6 +27,11 @@ export interface ImportEntry {
   readonly params: readonly ValType[];
   readonly results: readonly ValType[];
   readonly fuel?: SyscallFuelParams | undefined;
+  /**
+   * Calls to this import compile to these instructions instead of a call to its trampoline
+   * (`replace`), or to dropping the arguments (`remove`, imports without results).
+   */
+  readonly intrinsic?: { readonly kind: 'replace'; readonly code: readonly Instruction[] } | { readonly kind: 'remove' } | undefined;
 }
 
 /**

@@ -9,3 +9,4 @@ export { disassemble, formatInstruction, functionStarts } from './disassemble.js
 export { MAX_TABLES, MAX_DATA_SEGMENTS, MAX_ELEM_SEGMENTS, type VerificationFailure } from './verify.js';
 export { ImportLinker, wordsOf, type ImportEntry, type SyscallFuelParams, type ValType } from './import-linker.js';
 export { assemble, label, to, type AsmItem, type LabelDef, type LabelRef } from './assemble.js';
+export { FLUENT_MODULE, FLUENT_SYSCALLS, FUEL_DENOM_RATE, SysFuncIdx, fluentImportLinker } from './fluent-syscalls.js';

@@ -59,6 +59,12 @@ export class InstructionSet implements Iterable<Instruction> {
     return { opcode, imm: immediateKind(opcode) === Immediate.I32 ? raw | 0 : raw };
   }
 
+  /** Replaces the raw immediate bits at `pc` without validating them (compilers patch offsets). */
+  setRawImmediate(pc: number, bits: number): void {
+    this.check(pc);
+    this.bits[pc] = bits >>> 0;
+  }
+
   /** Replaces the immediate of the instruction at `pc` (used when patching branch offsets). */
   setImmediate(pc: number, imm: number): void {
     const opcode = this.opcode(pc);
