@@ -7,10 +7,10 @@ import { RwasmModule, ins } from '../src/index.js';
 import { main } from '../src/cli/main.js';
 import { genesisFixtures, rwasmFixtures, sharedDir } from './support/shared.js';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
   return { code, out, err };
 }
 
@@ -19,35 +19,35 @@ const utPath = join(sharedDir(), 'fixtures', 'genesis', ut.file);
 const blobPath = join(sharedDir(), 'fixtures', 'genesis', genesisFixtures().find((f) => f.file.startsWith('not-rwasm'))!.file);
 
 describe('rwasm inspect', () => {
-  it('prints the code hash and sizes', () => {
-    const { code, out } = cli('inspect', utPath);
+  it('prints the code hash and sizes', async () => {
+    const { code, out } = await cli('inspect', utPath);
     expect(code).toBe(0);
     expect(out).toContain(`0x${ut.hash}`);
     expect(out).toMatch(/instructions\s+53795/);
     expect(out).toMatch(/source_pc\s+26/);
   });
 
-  it('--json has exactly the documented keys', () => {
-    const { code, out } = cli('inspect', utPath, '--json');
+  it('--json has exactly the documented keys', async () => {
+    const { code, out } = await cli('inspect', utPath, '--json');
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual({ codeHash: ut.hash, instructions: 53795, dataBytes: 972, elemCount: 26, hintBytes: 75327, hintType: 'wasm', sourcePc: 26 });
   });
 
-  it('bad input is one line naming the problem, exit code 1', () => {
+  it('bad input is one line naming the problem, exit code 1', async () => {
     for (const argv of [['inspect', blobPath], ['inspect', '/no/such/file'], ['inspect'], ['frobnicate'], ['inspect', utPath, '--bogus']]) {
-      const { code, out, err } = cli(...argv);
+      const { code, out, err } = await cli(...argv);
       expect(code).toBe(1);
       expect(out).toBe('');
       expect(err.trimEnd().split('\n')).toHaveLength(1);
       expect(err).toMatch(/^rwasm: /);
     }
-    expect(cli('inspect', blobPath).err).toContain('BadMagic');
+    expect((await cli('inspect', blobPath)).err).toContain('BadMagic');
   });
 });
 
 describe('rwasm disasm', () => {
-  it('prints every instruction with its pc, labels functions and resolves targets', () => {
-    const { code, out } = cli('disasm', utPath);
+  it('prints every instruction with its pc, labels functions and resolves targets', async () => {
+    const { code, out } = await cli('disasm', utPath);
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');
     expect(lines.filter((l) => /^\s+\d{5}\s/.test(l))).toHaveLength(53795);
@@ -66,22 +66,22 @@ describe('rwasm run', () => {
   const trap = join(dir, 'trap.rwasm');
   writeFileSync(trap, new RwasmModule({ code: [ins.I32DivU(), ins.Return()] }).encode());
 
-  it('runs with parameter words and prints results and fuel', () => {
-    const { code, out } = cli('run', add, '--args', '2,40', '--results', '1', '--json');
+  it('runs with parameter words and prints results and fuel', async () => {
+    const { code, out } = await cli('run', add, '--args', '2,40', '--results', '1', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual({ status: 'returned', results: [42], fuelConsumed: '3', trap: null });
   });
 
-  it('reports a trap by name', () => {
-    const { code, out } = cli('run', trap, '--args', '1,0', '--json');
+  it('reports a trap by name', async () => {
+    const { code, out } = await cli('run', trap, '--args', '1,0', '--json');
     expect(code).toBe(2);
     expect(JSON.parse(out)).toMatchObject({ status: 'trapped', trap: 'IntegerDivisionByZero' });
-    expect(cli('run', add, '--args', '1,x').err).toContain('not a 32-bit word');
+    expect((await cli('run', add, '--args', '1,x')).err).toContain('not a 32-bit word');
   });
 });
 
 describe('the installed bin', () => {
-  it('runs from dist/ and fails without a stack trace', () => {
+  it('runs from dist/ and fails without a stack trace', async () => {
     expect(existsSync('dist/cli.js'), 'dist/ is missing: run `npm ci` or `npm run build`').toBe(true);
     const ok = spawnSync(process.execPath, ['bin/rwasm.js', 'inspect', utPath, '--json'], { encoding: 'utf8' });
     expect(ok.status).toBe(0);

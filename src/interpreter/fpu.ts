@@ -209,6 +209,12 @@ export function executeFpu(n: number, stack: Int32Array, sp: number): number {
     case 31: stack[sp - 1] = stack[sp - 1]! ^ 0x80000000; return sp;
     case 32: case 33: case 34: case 35: case 36: {
       const x = f64FromWords(stack[sp - 2]!, stack[sp - 1]!);
+      if (x !== x) {
+        // The host's rounding instructions quiet a signalling NaN; JS's Math.floor & co.
+        // hand the same NaN back, so quiet it here (sqrt already goes through the hardware).
+        stack[sp - 1] = stack[sp - 1]! | 0x00080000;
+        return sp;
+      }
       const r = n === 32 ? Math.ceil(x) : n === 33 ? Math.floor(x) : n === 34 ? Math.trunc(x) : n === 35 ? nearest(x) : Math.sqrt(x);
       return pushF64(stack, sp - 2, r);
     }

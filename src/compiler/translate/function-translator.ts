@@ -11,7 +11,7 @@ import { TrapCode } from '../../format/trap-codes.js';
 import { malformed, WasmReader } from '../wasm/reader.js';
 import { BLOCK_TYPE_INDEX, BLOCK_VALUE, Immediates, readOperator, Wasm } from '../wasm/operators.js';
 import { FunctionValidator } from '../wasm/validator.js';
-import { MAX_FUNCTION_LOCALS } from '../wasm/module.js';
+import { readLocals } from '../wasm/locals.js';
 import { F32, F64, FUNCREF, I32, I64, V128, type ValueType } from '../wasm/types.js';
 import type { SnippetKind, TranslationContext } from './context.js';
 import { FUEL_BASE, FUEL_CALL, FUEL_ENTITY, FUEL_LOAD, FUEL_STORE } from './fuel-costs.js';
@@ -295,26 +295,11 @@ export class FunctionTranslator {
 
     // locals
     const reader = new WasmReader(ctx.module.bytes, start, end);
-    const groups = reader.u32();
-    const localTypes: ValueType[] = [...type.params];
-    const groupCounts: number[] = [];
-    const groupTypes: ValueType[] = [];
-    let declared = 0;
-    for (let i = 0; i < groups; i++) {
-      const at = reader.pos;
-      const count = reader.u32();
-      const t = reader.u8();
-      if (!(t === I32 || t === I64 || t === F32 || t === F64 || t === V128 || t === FUNCREF || t === 0x6f)) malformed('malformed value type', reader.pos - 1);
-      if (localTypes.length + count > MAX_FUNCTION_LOCALS) malformed('too many locals', at);
-      for (let k = 0; k < count; k++) localTypes.push(t);
-      groupCounts.push(count);
-      groupTypes.push(t);
-      declared = Math.min(declared + count, 0xffffffff);
-    }
-    if (ctx.config.consumeFuelForParamsAndLocals && declared > 0) this.bumpFuel(declared);
-    for (let i = 0; i < groupCounts.length; i++) {
-      const t = groupTypes[i]!;
-      const count = groupCounts[i]!;
+    const locals = readLocals(reader, type.params);
+    if (ctx.config.consumeFuelForParamsAndLocals && locals.declared > 0) this.bumpFuel(locals.declared);
+    for (let i = 0; i < locals.counts.length; i++) {
+      const t = locals.types[i]!;
+      const count = locals.counts[i]!;
       if (t === V128) throw new RwasmError('NotSupportedLocalType', `function ${funcIndex} declares a v128 local`, { funcIndex });
       for (let k = 0; k < count; k++) this.pushType(t);
       this.emit(Opcode.BulkConst, count * words(t));
@@ -323,7 +308,7 @@ export class FunctionTranslator {
     }
 
     // body
-    this.validator.begin(type, localTypes);
+    this.validator.begin(type, locals.all);
     const imm = this.imm;
     while (reader.pos < end) {
       if (this.validator.finished) malformed('operators remaining after the end of the function', reader.pos);
