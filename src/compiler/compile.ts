@@ -47,7 +47,8 @@ export function compileWasm(wasm: Uint8Array, config: CompilationConfig = {}): C
 
 class ModuleCompiler {
   private readonly entry = new InstructionSet(64);
-  private readonly code = new InstructionSet(1024);
+  // Roughly one rWasm instruction per byte of Wasm code; growing is cheap but not free.
+  private readonly code: InstructionSet;
   private ctx!: TranslationContext;
   private translator!: FunctionTranslator;
   private readonly globals: GlobalVariable[] = [];
@@ -63,6 +64,7 @@ class ModuleCompiler {
     private readonly config: ResolvedConfig,
     private readonly wasm: Uint8Array,
   ) {
+    this.code = new InstructionSet(Math.max(1024, wasm.length));
     // The init code may hold a few operands and the router's state and parameter.
     this.entry.pushRaw(Opcode.StackCheck, 5);
   }
@@ -396,16 +398,22 @@ class ModuleCompiler {
       }
       return offset + entryLength;
     };
-    const all = new InstructionSet(entryLength + this.code.length);
-    for (const part of [entry, this.code]) {
-      const { codes, bits, length } = part.rawView();
-      for (let i = 0; i < length; i++) {
-        const code = codes[i] as Opcode;
-        let imm = bits[i]!;
-        if ((code === Opcode.CallInternal || code === Opcode.ReturnCallInternal || code === Opcode.RefFunc) && imm > 0) imm = resolve(imm);
-        all.pushRaw(code, imm);
+    const total = entryLength + this.code.length;
+    const codes = new Uint16Array(total);
+    const bits = new Uint32Array(total);
+    const entryRaw = entry.rawView();
+    const codeRaw = this.code.rawView();
+    codes.set(entryRaw.codes);
+    bits.set(entryRaw.bits);
+    codes.set(codeRaw.codes, entryLength);
+    bits.set(codeRaw.bits, entryLength);
+    for (let pc = 0; pc < total; pc++) {
+      const code = codes[pc];
+      if ((code === Opcode.CallInternal || code === Opcode.ReturnCallInternal || code === Opcode.RefFunc) && bits[pc]! > 0) {
+        bits[pc] = resolve(bits[pc]!);
       }
     }
+    const all = InstructionSet.fromRaw(codes, bits);
     const elem = Uint32Array.from(this.elemSection, (v) => (v > 0 ? resolve(v) : 0));
     const data = new Uint8Array(this.dataLength);
     let at = 0;

@@ -23,6 +23,18 @@ export class InstructionSet implements Iterable<Instruction> {
     return set;
   }
 
+  /**
+   * Wraps raw arrays (wire codes and immediate bits) without copying or checking them; for
+   * producers that only emit valid instructions (the compiler).
+   */
+  static fromRaw(codes: Uint16Array, bits: Uint32Array, length = codes.length): InstructionSet {
+    const set = new InstructionSet(0);
+    set.codes = codes;
+    set.bits = bits;
+    set.count = length;
+    return set;
+  }
+
   get length(): number {
     return this.count;
   }

@@ -44,7 +44,7 @@ interface Frame {
 const NO_TYPES: readonly ValueType[] = [];
 const U16_MAX = 0xffff;
 
-const SNIPPET_BY_OP: Partial<Record<number, SnippetKind>> = {
+const SNIPPET_NAMES: Partial<Record<number, SnippetKind>> = {
   [Wasm.I64Eq]: 'eq', [Wasm.I64Ne]: 'ne', [Wasm.I64LtS]: 'ltS', [Wasm.I64LtU]: 'ltU', [Wasm.I64GtS]: 'gtS',
   [Wasm.I64GtU]: 'gtU', [Wasm.I64LeS]: 'leS', [Wasm.I64LeU]: 'leU', [Wasm.I64GeS]: 'geS', [Wasm.I64GeU]: 'geU',
   [Wasm.I64Add]: 'add', [Wasm.I64Sub]: 'sub', [Wasm.I64Mul]: 'mul', [Wasm.I64DivS]: 'divS', [Wasm.I64DivU]: 'divU',
@@ -53,8 +53,16 @@ const SNIPPET_BY_OP: Partial<Record<number, SnippetKind>> = {
 };
 const COMPARE_SNIPPETS = new Set<SnippetKind>(['eq', 'ne', 'ltS', 'ltU', 'gtS', 'gtU', 'leS', 'leU', 'geS', 'geU']);
 
+/** Lookup tables indexed by Wasm operator code (< 0x200); -1 or undefined where not applicable. */
+function opTable(entries: Partial<Record<number, number>>): Int16Array {
+  const table = new Int16Array(0x200).fill(-1);
+  for (const [op, value] of Object.entries(entries)) table[Number(op)] = value!;
+  return table;
+}
+const SNIPPET_BY_OP: ReadonlyArray<SnippetKind | undefined> = Array.from({ length: 0x200 }, (_, op) => SNIPPET_NAMES[op]);
+
 // i32 ALU and compare opcodes map one to one onto rWasm opcodes.
-const I32_DIRECT: Partial<Record<number, number>> = (() => {
+const I32_DIRECT = opTable((() => {
   const table: Partial<Record<number, number>> = {};
   const names = ['I32Eqz', 'I32Eq', 'I32Ne', 'I32LtS', 'I32LtU', 'I32GtS', 'I32GtU', 'I32LeS', 'I32LeU', 'I32GeS', 'I32GeU'] as const;
   names.forEach((name, i) => (table[0x45 + i] = Opcode[name]));
@@ -63,10 +71,10 @@ const I32_DIRECT: Partial<Record<number, number>> = (() => {
   table[Wasm.I32Extend8S] = Opcode.I32Extend8S;
   table[Wasm.I32Extend16S] = Opcode.I32Extend16S;
   return table;
-})();
+})());
 
 // Float opcodes (FPU) by Wasm opcode; the compiler emits Trap(IllegalOpcode) for them without FPU.
-const FPU_BY_WASM: Partial<Record<number, number>> = (() => {
+const FPU_BY_WASM = opTable((() => {
   const t: Partial<Record<number, number>> = {};
   const seq = (from: number, names: readonly string[]) =>
     names.forEach((name, i) => (t[from + i] = Opcode[name as keyof typeof Opcode]));
@@ -81,7 +89,7 @@ const FPU_BY_WASM: Partial<Record<number, number>> = (() => {
   t[Wasm.F32Store] = Opcode.F32Store;
   t[Wasm.F64Store] = Opcode.F64Store;
   return t;
-})();
+})());
 
 function isWide(type: ValueType): boolean {
   return type === I64 || type === F64;
@@ -104,6 +112,8 @@ export class FunctionTranslator {
   private maxHeight = 0;
   private nparams = 0;
   private types = new Uint8Array(64);
+  /** Words held by types[0..i] inclusive, so a local's depth in words is one subtraction. */
+  private cumulativeWords = new Int32Array(64);
   private typesLength = 0;
   private frames: Frame[] = [];
   private labelPcs: number[] = [];
@@ -127,12 +137,18 @@ export class FunctionTranslator {
   }
 
   private pushType(type: ValueType): void {
-    if (this.typesLength === this.types.length) {
-      const grown = new Uint8Array(this.types.length * 2);
+    const n = this.typesLength;
+    if (n === this.types.length) {
+      const grown = new Uint8Array(n * 2);
       grown.set(this.types);
       this.types = grown;
+      const cumulative = new Int32Array(n * 2);
+      cumulative.set(this.cumulativeWords);
+      this.cumulativeWords = cumulative;
     }
-    this.types[this.typesLength++] = type;
+    this.types[n] = type;
+    this.cumulativeWords[n] = (n > 0 ? this.cumulativeWords[n - 1]! : 0) + words(type);
+    this.typesLength = n + 1;
   }
 
   private popType(): ValueType {
@@ -378,8 +394,8 @@ export class FunctionTranslator {
     }
     if (!this.reachable) return;
 
-    const direct = I32_DIRECT[op];
-    if (direct !== undefined) {
+    const direct = I32_DIRECT[op]!;
+    if (direct >= 0) {
       this.bumpFuel(FUEL_BASE);
       if (op === Wasm.I32Eqz || op === Wasm.I32Clz || op === Wasm.I32Ctz || op === Wasm.I32Popcnt || op === Wasm.I32Extend8S || op === Wasm.I32Extend16S) {
         // unary: the result type replaces the operand type (both i32)
@@ -788,10 +804,11 @@ export class FunctionTranslator {
     throw new RwasmError('NotSupportedExtension', `operator 0x${op.toString(16)} is not supported`);
   }
 
+  /** Words held by the top `depth` entries of the type stack (a local's LocalGet depth). */
   private expressedDepth(depth: number): number {
-    let d = 0;
-    for (let i = this.typesLength - 1, n = 0; n < depth; i--, n++) d += words(this.types[i]!);
-    return d;
+    const top = this.typesLength - 1;
+    const below = top - depth;
+    return this.cumulativeWords[top]! - (below >= 0 ? this.cumulativeWords[below]! : 0);
   }
 
   private loadStoreBookkeeping(type: ValueType, isStore: boolean, msh: number, fuel: number): void {
