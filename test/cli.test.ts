@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RwasmModule, ins } from '../src/index.js';
 import { main } from '../src/cli/main.js';
-import { genesisFixtures, rwasmFixtures, sharedDir } from './support/shared.js';
+import { describeWithHostWasm } from './support/host-wasm.js';
+import { genesisFixtures, rwasmFixtures, sharedDir, specTestsuiteDir } from './support/shared.js';
+import { T, buildWasm, op } from './support/wasm-builder.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -90,5 +92,71 @@ describe('the installed bin', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).not.toMatch(/\bat\s.+:\d+:\d+/);
+  });
+});
+
+describe('rwasm compile and run on Wasm', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rwasm-cli-wasm-'));
+  const fixture = rwasmFixtures().find((f) => f.kind === 'evm-runtime')!;
+
+  it('compile with the fluent preset reproduces the EVM runtime fixture byte for byte', async () => {
+    const hint = join(dir, 'evm.wasm');
+    writeFileSync(hint, RwasmModule.decode(fixture.bytes).hint);
+    const config = join(dir, 'evm.json');
+    writeFileSync(config, JSON.stringify({ preset: 'fluent', consumeFuel: false }));
+    const out = join(dir, 'evm.rwasm');
+    const { code, out: text } = await cli('compile', hint, '-o', out, '--config', config);
+    expect(code).toBe(0);
+    expect(text).toContain('133277 instructions');
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(fixture.bytes))).toBe(true);
+  });
+
+  it('bad configs are one-line errors', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ preset: 'fluent', consumFuel: false }));
+    const hint = join(dir, 'evm.wasm');
+    const result = await cli('compile', hint, '-o', join(dir, 'x.rwasm'), '--config', bad);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('unknown field consumFuel');
+    writeFileSync(bad, '{nope');
+    expect((await cli('compile', hint, '-o', join(dir, 'x.rwasm'), '--config', bad)).err).toContain('not valid JSON');
+    expect((await cli('compile', hint)).err).toContain('missing -o');
+  });
+
+  it('run compiles with entrypointName, passes typed arguments and reports results, fuel and traps', async () => {
+    // (func (export "add64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.add)
+    // (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+    const wasm = buildWasm({
+      types: [[[T.i64, T.i64], [T.i64]], [[T.i32, T.i32], [T.i32]]],
+      funcs: [
+        { type: 0, body: [op.localGet(0), op.localGet(1), op.i64Add] },
+        { type: 1, body: [op.localGet(0), op.localGet(1), [0x6d]] },
+      ],
+      exports: [{ name: 'add64', kind: 'func', index: 0 }, { name: 'div', kind: 'func', index: 1 }],
+    });
+    const file = join(dir, 'math.wasm');
+    writeFileSync(file, wasm);
+    const sum = await cli('run', file, '--invoke', 'add64', '--args', '0x7fffffffffffffff,2', '--json');
+    expect(sum.code).toBe(0);
+    expect(JSON.parse(sum.out)).toMatchObject({ status: 'returned', results: ['-9223372036854775807'], trap: null });
+    expect(Number(JSON.parse(sum.out).fuelConsumed)).toBeGreaterThan(0);
+    const trap = await cli('run', file, '--invoke', 'div', '--args', '1,0', '--json');
+    expect(trap.code).toBe(2);
+    expect(JSON.parse(trap.out)).toMatchObject({ status: 'trapped', results: [], trap: 'IntegerDivisionByZero' });
+    const fuel = await cli('run', file, '--invoke', 'div', '--args', '7,2', '--fuel', '1', '--json');
+    expect(JSON.parse(fuel.out)).toMatchObject({ status: 'outOfFuel', trap: 'OutOfFuel', fuelConsumed: '0' });
+    expect((await cli('run', file, '--invoke', 'nope')).err).toContain('no exported function nope');
+    expect((await cli('run', file, '--invoke', 'div', '--args', '1')).err).toContain('takes 2 argument(s)');
+  });
+});
+
+describeWithHostWasm('rwasm spec', () => {
+  it('prints per-file counts and the totals line, exit 0 without failures', async () => {
+    const file = join(specTestsuiteDir(), 'fac.wast');
+    const { code, out } = await cli('spec', file);
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^fac\.wast: \d+ passed, 0 failed, 0 skipped$/);
+    expect(lines.at(-1)).toMatch(/^\d+ passed, 0 failed, 0 skipped$/);
   });
 });
