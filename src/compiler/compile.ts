@@ -11,7 +11,7 @@ import { Opcode } from '../format/opcodes.js';
 import { TrapCode } from '../format/trap-codes.js';
 import { resolveConfig, type CompilationConfig, type ResolvedConfig } from './config.js';
 import { TranslationContext } from './translate/context.js';
-import { FUEL_MAX_LINEAR_X, FUEL_MAX_QUADRATIC_X } from './translate/fuel-costs.js';
+import { FUEL_MAX_LINEAR_X, FUEL_MAX_QUADRATIC_X } from '../format/fuel-policy.js';
 import { FunctionTranslator } from './translate/function-translator.js';
 import { i64Sequence } from './translate/sequences.js';
 import { ExternalKind, parseModule, SectionId, type ConstExpr, type WasmModule } from './wasm/module.js';

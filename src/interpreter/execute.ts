@@ -110,6 +110,21 @@ export enum Op {
   F32Store,
   F64Store,
   Fpu, // [op, n]: FPU opcode 1000 + n that only touches the stack
+  // engine metering and tracing (prefixes, see prepare.ts)
+  MeterBlock, // [op, cost]: charge a basic block on entry
+  MeterStop, // written over an instruction while a partly paid block runs up to it
+  Trace, // [op, pc]
+  // control transfers that pay for the block they enter (engine metering); a target's
+  // instruction ip is just past its MeterBlock, so `targetIp - 2` is that MeterBlock
+  MBr, // [op, targetIp, cost]
+  MBrBack,
+  MBrIfEqz, // [op, takenIp, takenCost, fallCost, fallIp]
+  MBrIfEqzBack,
+  MBrIfNez,
+  MBrIfNezBack,
+  MCallInternal, // [op, targetIp, cost]
+  MReturnCallInternal,
+  MReturn, // pays for the MeterBlock at the return address, if there is one
   // the slot after the last instruction: running into it means the code fell off its end
   FellOffEnd,
 }
@@ -127,6 +142,8 @@ export enum Exit {
   FuelCheck,
   /** The program broke the stack discipline or jumped nowhere (`fatal` says how). */
   Fatal,
+  /** Engine metering must charge more before `meterStopPc` runs (ip is on it). */
+  MeterStop,
 }
 
 /** The reference's value stack limit, in 32-bit words. */
@@ -142,6 +159,7 @@ export type FatalKind = 'StackCorrupted' | 'PcOutOfBounds' | 'MissingTable';
 export interface ExecutionContext {
   readonly code: Int32Array;
   readonly ipOfPc: Int32Array;
+  readonly entryIpOfPc: Int32Array;
   readonly codeLength: number;
   readonly data: Uint8Array;
   readonly elem: Int32Array;
@@ -154,6 +172,10 @@ export interface ExecutionContext {
   trapCode: TrapCode;
   pendingFuel: number;
   fatal: FatalKind | undefined;
+  /** With engine metering: the pc up to which the current block is paid for, or -1 when all of it is. */
+  meterStopPc: number;
+  /** The trace hook of a traced program, called with `store.fuel` and `sp` synced. */
+  traceInstruction(pc: number, sp: number, csp: number): void;
   /** Runs syscall `sysIndex` with `sp` synced; returns SYSCALL_OK or the TrapCode it ended with. */
   invokeSyscall(sysIndex: number): number;
 }
@@ -166,7 +188,7 @@ const EMPTY_U8 = new Uint8Array(0);
 
 export function execute(m: ExecutionContext): Exit {
   const code = m.code;
-  const ipOfPc = m.ipOfPc;
+  const entryIpOfPc = m.entryIpOfPc;
   const codeLength = m.codeLength;
   const stack = m.stack;
   const callStack = m.callStack;
@@ -313,7 +335,14 @@ export function execute(m: ExecutionContext): Exit {
           exit = Exit.Fatal;
           break loop;
         }
-        ip = ipOfPc[target]!;
+        ip = entryIpOfPc[target]!;
+        if (ip < 0) {
+          // A metered program entered in the middle of a basic block: meter it from here.
+          ip = m.ipOfPc[target]!;
+          m.meterStopPc = target;
+          exit = Exit.MeterStop;
+          break loop;
+        }
         break;
       }
       case Op.Call:
@@ -340,6 +369,7 @@ export function execute(m: ExecutionContext): Exit {
           if (status === TrapCode.InterruptionCalled) exit = Exit.Interrupted;
           else if (status === TrapCode.ExecutionHalted) exit = Exit.Halted;
           else {
+            ip -= 2; // a trap is reported at the Call
             trap = status;
             exit = Exit.Trapped;
           }
@@ -1015,6 +1045,139 @@ export function execute(m: ExecutionContext): Exit {
         }
         sp = next;
         ip += 2;
+        break;
+      }
+
+      // ---------------------------------------------------------------- metering, tracing
+      case Op.MeterBlock: {
+        const cost = code[ip + 1]!;
+        if (cost > fuel) {
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip += 2;
+        break;
+      }
+      case Op.MeterStop:
+        exit = Exit.MeterStop;
+        break loop;
+      case Op.Trace:
+        store.fuel.budget = fuel;
+        store.lastSignature = lastSig;
+        m.traceInstruction(code[ip + 1]!, sp, csp);
+        ip += 2;
+        break;
+
+      // ---------------------------------------------------------------- metered control transfers
+      // When the entered block does not fit, control stops on that block's MeterBlock, which
+      // the machine then settles exactly (see Machine).
+      case Op.MBr:
+      case Op.MBrBack: {
+        const cost = code[ip + 2]!;
+        const target = code[ip + 1]!;
+        if (code[ip] === Op.MBrBack && (sp < 0 || sp > STACK_LIMIT)) {
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        if (cost > fuel) {
+          ip = target - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = target;
+        break;
+      }
+      case Op.MBrIfEqz:
+      case Op.MBrIfNez:
+      case Op.MBrIfEqzBack:
+      case Op.MBrIfNezBack: {
+        const op = code[ip]!;
+        const taken = (stack[--sp] === 0) === (op === Op.MBrIfEqz || op === Op.MBrIfEqzBack);
+        if ((op === Op.MBrIfEqzBack || op === Op.MBrIfNezBack) && (sp < 0 || sp > STACK_LIMIT)) {
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        const cost = taken ? code[ip + 2]! : code[ip + 3]!;
+        const target = taken ? code[ip + 1]! : code[ip + 4]!;
+        if (cost > fuel) {
+          ip = target - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = target;
+        break;
+      }
+      case Op.MReturn: {
+        if (sp < 0 || sp > STACK_LIMIT) {
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        if (csp === 0) {
+          exit = Exit.Returned;
+          break loop;
+        }
+        ip = callStack[--csp]!;
+        if (code[ip] === Op.MeterBlock) {
+          const cost = code[ip + 1]!;
+          if (cost > fuel) {
+            m.pendingFuel = cost;
+            exit = Exit.FuelCheck;
+            break loop;
+          }
+          fuel -= cost;
+          ip += 2;
+        }
+        break;
+      }
+      case Op.MCallInternal: {
+        if (sp < 0 || sp > STACK_LIMIT) {
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        if (csp >= MAX_CALL_DEPTH) {
+          trap = TrapCode.StackOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        callStack[csp++] = ip + 3;
+        const cost = code[ip + 2]!;
+        const target = code[ip + 1]!;
+        if (cost > fuel) {
+          ip = target - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = target;
+        break;
+      }
+      case Op.MReturnCallInternal: {
+        if (sp < 0 || sp > STACK_LIMIT) {
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        const cost = code[ip + 2]!;
+        const target = code[ip + 1]!;
+        if (cost > fuel) {
+          ip = target - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = target;
         break;
       }
 

@@ -51,8 +51,8 @@ export class HostCall {
 
   constructor(
     private readonly store: Store,
-    /** The embedder's value given to the machine as `context`. */
-    readonly context: unknown,
+    /** The embedder's value given to the machine as `context` (or set as its `hostContext`). */
+    public context: unknown,
   ) {}
 
   /** Parameter word `i` (u32). */

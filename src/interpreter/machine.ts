@@ -1,6 +1,7 @@
 import { RwasmError } from '../errors.js';
 import { wordsOf } from '../format/import-linker.js';
 import type { RwasmModule } from '../format/module.js';
+import type { Opcode } from '../format/opcodes.js';
 import { TrapCode } from '../format/trap-codes.js';
 import {
   Exit,
@@ -12,7 +13,9 @@ import {
   type ExecutionContext,
   type FatalKind,
 } from './execute.js';
+import type { FuelCostTable } from './fuel-costs.js';
 import { HostCall, Trap, toFuel, type HostFunction, type HostHandler } from './host.js';
+import { Op } from './execute.js';
 import { pcOfIp, prepareProgram, type Program } from './prepare.js';
 import { Store } from './store.js';
 
@@ -25,8 +28,53 @@ export interface MachineOptions {
   maxMemoryPages?: number;
   /** Syscalls the program may `Call`; an index without a host function traps UnknownExternalFunction. */
   hostFunctions?: Iterable<HostFunction>;
-  /** Handed to every host function as `call.context`. */
+  /** Handed to every host function as `call.context` (replaceable later through `hostContext`). */
   context?: unknown;
+  /**
+   * Engine metering: every executed instruction is charged its cost from this table (e.g.
+   * `FuelCostTable.DEFAULT`), on top of whatever the program's own ConsumeFuel charges.
+   */
+  fuelCosts?: FuelCostTable;
+  /** Called before every executed instruction; a hook that throws aborts the run. */
+  trace?: TraceHook;
+  /**
+   * Run on this store instead of a new one: machines of the same program can take turns on
+   * one instance (its memory, globals, tables and fuel), one execution at a time.
+   */
+  store?: Store;
+}
+
+/** What the trace hook sees before each instruction (one object, reused: copy what you keep). */
+export interface TraceEvent {
+  pc: number;
+  opcode: Opcode;
+  /** Value stack height in 32-bit words. */
+  stackHeight: number;
+  callDepth: number;
+  /** Fuel consumed so far, exact; with engine metering it includes this instruction's own cost. */
+  fuelConsumed: bigint;
+}
+export type TraceHook = (event: TraceEvent) => void;
+
+/**
+ * A suspended execution without its store: the registers, as pcs so that any preparation of
+ * the same module can continue it. Snapshots are built from this.
+ */
+export interface ExecutionState {
+  readonly suspension: 'interrupted' | 'outOfFuel';
+  /** Next instruction. */
+  readonly pc: number;
+  /** The MeterBlock in front of `pc` has already been paid. */
+  readonly afterMeter: boolean;
+  /** With engine metering: the block is paid only up to this pc (-1: all of it). */
+  readonly meterStopPc: number;
+  /** Value stack, bottom first. */
+  readonly stack: Uint32Array;
+  /** Return pcs of the call stack, outermost first. */
+  readonly returnPcs: Uint32Array;
+  readonly resultWords: number;
+  /** Index of the syscall that interrupted, if one did. */
+  readonly syscall: number | undefined;
 }
 
 export interface RunOptions {
@@ -73,6 +121,7 @@ export class Machine implements ExecutionContext {
   readonly store: Store;
   readonly code: Int32Array;
   readonly ipOfPc: Int32Array;
+  readonly entryIpOfPc: Int32Array;
   readonly codeLength: number;
   readonly data: Uint8Array;
   readonly elem: Int32Array;
@@ -85,6 +134,7 @@ export class Machine implements ExecutionContext {
   trapCode: TrapCode = TrapCode.UnreachableCodeReached;
   pendingFuel = 0;
   fatal: FatalKind | undefined = undefined;
+  meterStopPc = -1;
 
   private readonly bindings = new Map<number, SyscallBinding>();
   private readonly hostCall: HostCall;
@@ -92,24 +142,60 @@ export class Machine implements ExecutionContext {
   private resultWords = 0;
   private lastSyscall: number | undefined;
   private running = false;
+  private readonly traceHook: TraceHook | undefined;
+  private readonly traceEvent: TraceEvent = { pc: 0, opcode: 0 as Opcode, stackHeight: 0, callDepth: 0, fuelConsumed: 0n };
 
   constructor(moduleOrProgram: RwasmModule | Program, options: MachineOptions = {}) {
-    this.program = 'ipOfPc' in moduleOrProgram ? moduleOrProgram : prepareProgram(moduleOrProgram, { fpu: options.fpu ?? false });
+    const given = 'ipOfPc' in moduleOrProgram ? moduleOrProgram : undefined;
+    this.program =
+      given ?? prepareProgram(moduleOrProgram as RwasmModule, { fpu: options.fpu ?? false, fuelCosts: options.fuelCosts, trace: options.trace !== undefined });
     if (options.fpu !== undefined && options.fpu !== this.program.fpu) {
       throw new RwasmError('InvalidArgument', `the program was prepared with fpu ${this.program.fpu}, the machine asks for ${options.fpu}`);
     }
+    if (given && (options.fuelCosts !== undefined) !== (given.metering !== undefined)) {
+      throw new RwasmError('InvalidArgument', 'engine metering must match the prepared program (prepare it with the same fuelCosts)');
+    }
+    if (given && (options.trace !== undefined) !== given.traced) {
+      throw new RwasmError('InvalidArgument', 'tracing must match the prepared program (prepare it with trace: true)');
+    }
+    this.traceHook = options.trace;
     this.code = this.program.code;
     this.ipOfPc = this.program.ipOfPc;
+    this.entryIpOfPc = this.program.entryIpOfPc;
     this.codeLength = this.program.codeLength;
     this.data = this.program.data;
     this.elem = this.program.elem;
-    this.store = new Store({
-      globalSlots: this.program.globalIndexOfSlot.length,
+    if (options.store) {
+      if (options.fuelLimit !== undefined || options.maxMemoryPages !== undefined) {
+        throw new RwasmError('InvalidArgument', 'fuelLimit and maxMemoryPages belong to the store; set them where the shared store is made');
+      }
+      if (options.store.globals.length !== this.program.globalIndexOfSlot.length) {
+        throw new RwasmError('InvalidArgument', 'the shared store was made for another program');
+      }
+      this.store = options.store;
+    } else {
+      this.store = Machine.createStore(this.program, options);
+    }
+    this.hostCall = new HostCall(this.store, options.context);
+    for (const fn of options.hostFunctions ?? []) this.defineHostFunction(fn);
+  }
+
+  /** A fresh store for `program`, to share between machines (see `MachineOptions.store`). */
+  static createStore(program: Program, options: { fuelLimit?: bigint | number | undefined; maxMemoryPages?: number | undefined } = {}): Store {
+    return new Store({
+      globalSlots: program.globalIndexOfSlot.length,
       maxMemoryPages: options.maxMemoryPages,
       fuelLimit: options.fuelLimit === undefined ? undefined : toFuel(options.fuelLimit),
     });
-    this.hostCall = new HostCall(this.store, options.context);
-    for (const fn of options.hostFunctions ?? []) this.defineHostFunction(fn);
+  }
+
+  /** What host functions receive as `call.context`. */
+  get hostContext(): unknown {
+    return this.hostCall.context;
+  }
+
+  set hostContext(value: unknown) {
+    this.hostCall.context = value;
   }
 
   /** Adds or replaces the host function for a syscall index. */
@@ -150,6 +236,8 @@ export class Machine implements ExecutionContext {
     this.sp = 0;
     this.csp = 0;
     this.ip = this.ipOfPc[pc]!;
+    // Entering a metered program in the middle of a block: meter it from the entry on.
+    if (this.entryIpOfPc[pc]! < 0) this.meterStopPc = pc;
     this.resultWords = resultWords;
     if (params.length > STACK_LIMIT) return this.trapNow(TrapCode.StackOverflow);
     this.pushWords(params);
@@ -284,7 +372,7 @@ export class Machine implements ExecutionContext {
       for (;;) {
         this.fatal = undefined;
         this.lastSyscall = undefined;
-        const exit = execute(this);
+        const exit = this.meterStopPc < 0 ? execute(this) : this.executeUpToMeterStop();
         if (this.fatal !== undefined) return this.failFatal(this.fatal);
         switch (exit) {
           case Exit.Returned: {
@@ -299,6 +387,7 @@ export class Machine implements ExecutionContext {
             return { status: 'halted' };
           case Exit.Trapped: {
             const pc = this.pc;
+            this.refundUnexecuted(pc);
             this.resetExecution();
             this.store.lastSignature = -1;
             return { status: 'trapped', trap: this.trapCode, pc };
@@ -312,8 +401,22 @@ export class Machine implements ExecutionContext {
             const remaining = fuel.remaining();
             const needed = BigInt(this.pendingFuel);
             if (remaining === undefined || remaining >= needed) continue; // the budget now covers it
+            if (this.code[this.ip] === Op.MeterBlock) {
+              // The block does not fit: pay for it instruction by instruction instead.
+              const pc = this.pc;
+              this.meterStopPc = pc;
+              this.ip = this.program.metering!.instructionIp[pc]!;
+              const stopped = this.meterFrom(pc);
+              if (stopped) return stopped;
+              continue;
+            }
             this.suspension = 'outOfFuel';
             return { status: 'outOfFuel', pc: this.pc, required: needed - remaining };
+          }
+          case Exit.MeterStop: {
+            const stopped = this.meterFrom(this.meterStopPc);
+            if (stopped) return stopped;
+            continue;
           }
           case Exit.Fatal:
             return this.failFatal('StackCorrupted');
@@ -325,6 +428,68 @@ export class Machine implements ExecutionContext {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * Runs a block that is paid only up to `meterStopPc`: a MeterStop written over that
+   * instruction (for the length of this synchronous call; no host code runs before it, as
+   * calls end blocks) hands control back before it executes.
+   */
+  private executeUpToMeterStop(): Exit {
+    const at = this.program.metering!.instructionIp[this.meterStopPc]!;
+    const saved = this.code[at]!;
+    this.code[at] = Op.MeterStop;
+    try {
+      return execute(this);
+    } finally {
+      this.code[at] = saved;
+    }
+  }
+
+  /**
+   * Pays for as much of the current block from `pc` on as the remaining fuel allows, and
+   * continues at `pc`; when not even the instruction at `pc` fits, suspends there out of fuel.
+   */
+  private meterFrom(pc: number): RunOutcome | undefined {
+    const { costOfPc, blockEnd, instructionIp } = this.program.metering!;
+    const fuel = this.store.fuel;
+    const remaining = fuel.remaining();
+    const budget = remaining === undefined ? Infinity : remaining > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(remaining);
+    const end = blockEnd[pc]!;
+    let stop = pc;
+    let paid = 0;
+    while (stop < end && paid + costOfPc[stop]! <= budget) paid += costOfPc[stop++]!;
+    this.ip = instructionIp[pc]!;
+    this.meterStopPc = stop < end ? stop : -1;
+    if (stop === pc && stop < end) {
+      this.suspension = 'outOfFuel';
+      return { status: 'outOfFuel', pc, required: BigInt(costOfPc[pc]!) - (remaining ?? 0n) };
+    }
+    if (paid > 0) fuel.tryConsume(BigInt(paid));
+    return undefined;
+  }
+
+  /** After a trap inside a metered block, gives back what was paid for the instructions after it. */
+  private refundUnexecuted(trapPc: number): void {
+    const metering = this.program.metering;
+    if (!metering || trapPc >= this.codeLength) return;
+    const end = this.meterStopPc >= 0 ? this.meterStopPc : metering.blockEnd[trapPc]!;
+    let unexecuted = 0;
+    for (let pc = trapPc + 1; pc < end; pc++) unexecuted += metering.costOfPc[pc]!;
+    if (unexecuted > 0) this.store.fuel.refund(BigInt(unexecuted));
+  }
+
+  /** Called by a traced program's loop before each instruction. */
+  traceInstruction(pc: number, sp: number, csp: number): void {
+    const hook = this.traceHook;
+    if (!hook) return;
+    const event = this.traceEvent;
+    event.pc = pc;
+    event.opcode = this.program.module.code.rawView().codes[pc] as Opcode;
+    event.stackHeight = sp;
+    event.callDepth = csp;
+    event.fuelConsumed = this.store.fuel.consumed();
+    hook(event);
   }
 
   private failFatal(kind: FatalKind): never {
@@ -347,6 +512,7 @@ export class Machine implements ExecutionContext {
   private resetExecution(): void {
     this.sp = 0;
     this.csp = 0;
+    this.meterStopPc = -1;
     this.suspension = undefined;
   }
 

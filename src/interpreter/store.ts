@@ -180,6 +180,13 @@ export class FuelMeter {
     return true;
   }
 
+  /** Gives back fuel charged in advance for work that did not happen (never below zero). */
+  refund(amount: bigint): void {
+    this.settle();
+    this.consumedBase = amount >= this.consumedBase ? 0n : this.consumedBase - amount;
+    this.refill();
+  }
+
   /** Folds what the loop spent into the exact total and grants a fresh budget. */
   settle(): void {
     this.consumedBase = this.consumed();

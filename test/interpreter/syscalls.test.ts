@@ -30,7 +30,7 @@ describe('syscalls', () => {
 
   it('a handler may trap by returning a code or throwing a Trap; memory access out of bounds traps', () => {
     const byReturn: HostFunction = { index: 1, params: [], results: [], handler: () => TrapCode.IntegerOverflow };
-    expect(exec([ins.Call(1), ins.Return()], { hostFunctions: [byReturn] }).outcome).toMatchObject({ status: 'trapped', trap: TrapCode.IntegerOverflow, pc: 1 });
+    expect(exec([ins.Call(1), ins.Return()], { hostFunctions: [byReturn] }).outcome).toMatchObject({ status: 'trapped', trap: TrapCode.IntegerOverflow, pc: 0 });
     const unreachable: HostFunction = { index: 1, params: [], results: [], handler: () => TrapCode.UnreachableCodeReached };
     expect(exec([ins.Call(1), ins.Return()], { hostFunctions: [unreachable] }).outcome).toMatchObject({ status: 'trapped', trap: TrapCode.UnreachableCodeReached });
     const oob: HostFunction = { index: 1, params: [], results: [], handler: (call) => { call.read(65530, 7); } };

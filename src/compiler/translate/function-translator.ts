@@ -14,7 +14,7 @@ import { FunctionValidator } from '../wasm/validator.js';
 import { readLocals } from '../wasm/locals.js';
 import { F32, F64, FUNCREF, I32, I64, V128, type ValueType } from '../wasm/types.js';
 import type { SnippetKind, TranslationContext } from './context.js';
-import { FUEL_BASE, FUEL_CALL, FUEL_ENTITY, FUEL_LOAD, FUEL_STORE } from './fuel-costs.js';
+import { FUEL_BASE, FUEL_CALL, FUEL_ENTITY, FUEL_LOAD, FUEL_STORE } from '../../format/fuel-policy.js';
 import { i64Sequence, type RawSequence } from './sequences.js';
 import type { I64SequenceName } from './i64-sequences.js';
 

@@ -1,4 +1,4 @@
-/** Fuel costs of Wasm operators (rwasm-fuel-policy's FuelCosts). */
+/** Fuel costs of Wasm operators (rwasm-fuel-policy's FuelCosts), shared by the compiler and the engine meter. */
 export const FUEL_BASE = 1;
 export const FUEL_ENTITY = 3;
 export const FUEL_LOAD = 2;
