@@ -5,6 +5,7 @@
 import { Bench } from 'tinybench';
 import { RwasmModule, compileWasm, fluentImportLinker, ins, type CompilationConfig } from '../src/index.js';
 import { genesisFixture } from './support/shared.js';
+import { HOST_HAS_WEBASSEMBLY, hostWasm } from '../test/support/host-webassembly.js';
 
 const { file, bytes } = genesisFixture('evm-runtime');
 const wasm = RwasmModule.decode(bytes).hint;
@@ -38,9 +39,10 @@ const bench = new Bench({ iterations: 10, time: 0, warmupIterations: 5, warmupTi
 bench.add('rwasm-ts compileWasm', () => {
   compileWasm(freshCopy(), config);
 });
-if (typeof WebAssembly !== 'undefined') {
+if (HOST_HAS_WEBASSEMBLY) {
+  const { Module } = hostWasm();
   bench.add('V8 new WebAssembly.Module', () => {
-    new WebAssembly.Module(freshCopy());
+    new Module(freshCopy());
   });
 }
 await bench.run();

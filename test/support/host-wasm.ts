@@ -1,9 +1,10 @@
 import { describe } from 'vitest';
+import { HOST_HAS_WEBASSEMBLY } from './host-webassembly.js';
+
+export { HOST_HAS_WEBASSEMBLY, hostWasm, type HostInstance, type HostMemory, type HostModule, type HostWebAssembly } from './host-webassembly.js';
 
 /**
- * Whether the host has its own WebAssembly engine. Under `node --jitless` it does not; tests
- * that need it (wabt's .wat parser, V8 comparisons) use `describeWithHostWasm` and skip there.
+ * The one guard for tests that need the host's WebAssembly (wabt's .wat parser, V8
+ * comparisons): under `node --jitless` there is none, and they skip.
  */
-export const HOST_HAS_WEBASSEMBLY = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'undefined';
-
 export const describeWithHostWasm = describe.skipIf(!HOST_HAS_WEBASSEMBLY);
