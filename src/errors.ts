@@ -46,6 +46,7 @@ export type RwasmErrorCode =
   // runtime layer
   | 'ModuleNotCached'
   | 'CodeHashMismatch'
+  | 'InstantiationFailed'
   | 'UnknownCallId'
   | 'MalformedSnapshot';
 

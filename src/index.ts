@@ -6,3 +6,4 @@ export { RwasmError, isRwasmError, type RwasmErrorCode } from './errors.js';
 export * from './format/index.js';
 export * from './interpreter/index.js';
 export * from './compiler/index.js';
+export * from './runtime/index.js';

@@ -271,6 +271,60 @@ export class Machine implements ExecutionContext {
     return this.suspension;
   }
 
+  /** The registers of the suspended execution, in pcs (for snapshots). */
+  captureExecution(): ExecutionState {
+    if (this.running) throw new RwasmError('InvalidState', 'the machine is running');
+    if (this.suspension === undefined) throw new RwasmError('InvalidState', 'no execution is suspended');
+    const pc = this.pc;
+    const metering = this.program.metering;
+    const instructionIp = metering ? metering.instructionIp[pc]! : this.ipOfPc[pc]!;
+    const returnPcs = new Uint32Array(this.csp);
+    for (let i = 0; i < this.csp; i++) returnPcs[i] = pcOfIp(this.program, this.callStack[i]!);
+    return {
+      suspension: this.suspension,
+      pc,
+      afterMeter: instructionIp !== this.ipOfPc[pc] && this.ip >= instructionIp,
+      meterStopPc: this.meterStopPc,
+      stack: this.valueStack(),
+      returnPcs,
+      resultWords: this.resultWords,
+      syscall: this.lastSyscall,
+    };
+  }
+
+  /** Makes a captured execution this machine's suspended one (the store is restored separately). */
+  restoreExecution(state: ExecutionState): void {
+    this.assertIdle('restore an execution');
+    const bad = (why: string): never => {
+      throw new RwasmError('MalformedSnapshot', `execution state: ${why}`);
+    };
+    const metering = this.program.metering;
+    const { pc, meterStopPc } = state;
+    if (state.suspension !== 'interrupted' && state.suspension !== 'outOfFuel') bad('unknown suspension');
+    if (!Number.isInteger(pc) || pc < 0 || pc > this.codeLength) bad(`pc ${pc} is outside the code`);
+    if (state.stack.length > STACK_LIMIT) bad('value stack deeper than the limit');
+    if (state.returnPcs.length > MAX_CALL_DEPTH) bad('call stack deeper than the limit');
+    if (!Number.isInteger(state.resultWords) || state.resultWords < 0 || state.resultWords > STACK_LIMIT) bad('result word count');
+    for (const returnPc of state.returnPcs) {
+      // A metered program may only be entered where a block starts.
+      if (returnPc > this.codeLength || this.entryIpOfPc[returnPc]! < 0) bad(`return pc ${returnPc} is not a block start`);
+    }
+    if (meterStopPc !== -1) {
+      if (!metering || pc >= this.codeLength || !Number.isInteger(meterStopPc) || meterStopPc < pc || meterStopPc >= metering.blockEnd[pc]!) {
+        bad(`meter stop ${meterStopPc} is not inside the block of pc ${pc}`);
+      }
+    }
+    this.sp = 0;
+    this.pushWords(state.stack);
+    for (let i = 0; i < state.returnPcs.length; i++) this.callStack[i] = this.ipOfPc[state.returnPcs[i]!]!;
+    this.csp = state.returnPcs.length;
+    this.ip = state.afterMeter && metering && pc < this.codeLength ? metering.instructionIp[pc]! : this.ipOfPc[pc]!;
+    this.meterStopPc = meterStopPc;
+    this.resultWords = state.resultWords;
+    this.lastSyscall = state.syscall;
+    this.suspension = state.suspension;
+  }
+
   // -------------------------------------------------------------- fuel
   fuelConsumed(): bigint {
     return this.store.fuel.consumed();

@@ -45,6 +45,18 @@ export class LinearMemory {
     this.pages = desired;
     return current;
   }
+
+  /** Replaces the contents (for snapshots): `pages` pages, starting with `prefix`, zero after it. */
+  restore(pages: number, prefix: Uint8Array): void {
+    if (!Number.isInteger(pages) || pages < 0 || pages > this.maxPages || prefix.length > pages * PAGE_SIZE) {
+      throw new RwasmError('MalformedSnapshot', `memory of ${pages} pages does not fit this store (at most ${this.maxPages}) or its contents`);
+    }
+    const bytes = new Uint8Array(pages * PAGE_SIZE);
+    bytes.set(prefix);
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer);
+    this.pages = pages;
+  }
 }
 
 export class Table {

@@ -1,0 +1,8 @@
+export { ExitCode, exitCodeName, exitCodeFromTrap, normalizeExitCode } from './exit-code.js';
+export { RuntimeContext, STATE_MAIN, STATE_DEPLOY, type ExecutionResult, type RuntimeContextInit, type InterruptionHolder } from './context.js';
+export { encodeInvocationParams, decodeInvocationParams, INVOCATION_PARAMS_SIZE, type InvocationParams } from './invocation.js';
+export { ModuleCache, CachedModule, defaultModuleCache, normalizeCodeHash, type CacheStats, type CodeHashInput } from './module-cache.js';
+export { FLUENT_HOST_HANDLERS, fluentHostFunctions, type HostHandlers, type SyscallEnvironment } from './fluent-host.js';
+export { SystemRuntime, type SystemRuntimeOptions, type ResumeOptions } from './system-runtime.js';
+export { RuntimeExecutor, type ExecuteTarget, type ExecutorResult, type ExecutorResumeOptions, type ExecutorOptions } from './executor.js';
+export { SNAPSHOT_VERSION } from './snapshot.js';

@@ -1,0 +1,24 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, expect, it } from 'vitest';
+import { loadWat2Wasm } from '../../spec-tests/wabt.js';
+import type { Wat2Wasm } from '../../spec-tests/runner.js';
+import { describeWithHostWasm } from '../support/host-wasm.js';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), 'programs');
+
+describeWithHostWasm('test programs', () => {
+  let wat2wasm: Wat2Wasm;
+  beforeAll(async () => {
+    wat2wasm = await loadWat2Wasm();
+  });
+
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
+    it(`${file}: the committed .wasm is what its text compiles to (else run \`npm run programs\`)`, () => {
+      const expected = wat2wasm(readFileSync(join(dir, file), 'utf8'));
+      const committed = new Uint8Array(readFileSync(join(dir, file.replace(/\.wat$/, '.wasm'))));
+      expect(Buffer.compare(committed, expected)).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,46 @@
+;; A Fluent system runtime that asks its host n times (_exec) and folds the answers.
+;; input: [n: u8][callee code hash: 32 bytes]
+;; output: keccak256 of the answers (32 bytes) ‖ accumulator (u32 LE)
+(module
+  (import "fluentbase_v1preview" "_exec" (func $exec (param i32 i32 i32 i32 i32) (result i32)))
+  (import "fluentbase_v1preview" "_read" (func $read (param i32 i32 i32)))
+  (import "fluentbase_v1preview" "_input_size" (func $input_size (result i32)))
+  (import "fluentbase_v1preview" "_write" (func $write (param i32 i32)))
+  (import "fluentbase_v1preview" "_output_size" (func $output_size (result i32)))
+  (import "fluentbase_v1preview" "_read_output" (func $read_output (param i32 i32 i32)))
+  (import "fluentbase_v1preview" "_charge_fuel" (func $charge_fuel (param i64)))
+  (import "fluentbase_v1preview" "_keccak256" (func $keccak256 (param i32 i32 i32)))
+  (memory (export "memory") 1)
+  (global $calls (mut i32) (i32.const 0))
+
+  (func $ask (param $i i32) (param $acc i32) (result i32)
+    (local $answer i32) (local $size i32)
+    (i32.store (i32.const 0x100) (local.get $i))
+    (i32.store (i32.const 0x104) (local.get $acc))
+    (call $charge_fuel (i64.add (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 100)) (i64.const 7)))
+    (local.set $answer (call $exec (i32.const 0) (i32.const 0x100) (i32.const 8) (i32.const 0) (i32.const 0)))
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+    (local.set $size (call $output_size))
+    (if (i32.gt_u (local.get $size) (i32.const 32)) (then (local.set $size (i32.const 32))))
+    (call $read_output (i32.add (i32.const 0x200) (i32.shl (local.get $i) (i32.const 5))) (i32.const 0) (local.get $size))
+    (i32.xor (i32.mul (local.get $acc) (i32.const 31)) (local.get $answer)))
+
+  (func (export "main") (param i32 i32) (result i32)
+    (local $n i32) (local $i i32) (local $acc i32)
+    (call $read (i32.const 0x800) (i32.const 0) (call $input_size))
+    (local.set $n (i32.load8_u (i32.const 0x800)))
+    (memory.copy (i32.const 0) (i32.const 0x801) (i32.const 32))
+    (local.set $acc (i32.const 0x12345678))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (call $ask (local.get $i) (local.get $acc)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (call $keccak256 (i32.const 0x200) (i32.shl (local.get $n) (i32.const 5)) (i32.const 0x1000))
+    (i32.store (i32.const 0x1020) (local.get $acc))
+    (call $write (i32.const 0x1000) (i32.const 36))
+    (i32.const 0))
+
+  (func (export "deploy") (result i32)
+    (i32.const 0)))
