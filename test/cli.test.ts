@@ -160,3 +160,64 @@ describeWithHostWasm('rwasm spec', () => {
     expect(lines.at(-1)).toMatch(/^\d+ passed, 0 failed, 0 skipped$/);
   });
 });
+
+describe('rwasm run as a Fluent system runtime, and rwasm trace', () => {
+  const system = join(__dirname, 'runtime', 'programs', 'system.wasm');
+  const evm = rwasmFixtures().find((f) => f.kind === 'evm-runtime')!;
+  const evmPath = join(sharedDir(), 'fixtures', 'genesis', evm.file);
+
+  it('--state/--input run main or deploy and print exitCode, output (hex) and fuelConsumed', async () => {
+    const main = await cli('run', system, '--input', '00', '--json');
+    expect(main.code).toBe(0);
+    expect(JSON.parse(main.out)).toEqual({ status: 'finished', exitCode: 0, exitCodeName: 'Ok', output: '6d61696e', fuelConsumed: '0' });
+    const deploy = await cli('run', system, '--state', '1', '--json');
+    expect(JSON.parse(deploy.out)).toMatchObject({ exitCode: 7, output: '6d61696e' });
+    expect(deploy.code).toBe(2); // a non-zero exit code
+    const text = await cli('run', system, '--input', '0x01');
+    expect(text.out).toBe('finished\nexit code -1 (Panic)\noutput 0x\nfuel consumed 0\n');
+  });
+
+  it('--consume-fuel meters the engine; --fuel is the frame’s limit', async () => {
+    const { code, out } = await cli('run', system, '--input', '09', '--consume-fuel', '--fuel', '500', '--json');
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({ status: 'outOfFuel', exitCode: -2010, exitCodeName: 'OutOfFuel', fuelConsumed: '500' });
+    // Built like the EVM runtime (no fuel instructions), the program meters itself with _charge_fuel.
+    const dir = mkdtempSync(join(tmpdir(), 'rwasm-cli-'));
+    const config = join(dir, 'self-metered.json');
+    writeFileSync(config, JSON.stringify({ preset: 'fluent', consumeFuel: false }));
+    const charged = await cli('run', system, '--config', config, '--input', '05', '--fuel', '95', '--json');
+    expect(JSON.parse(charged.out)).toMatchObject({ status: 'finished', exitCode: -2010, fuelConsumed: '90' });
+  });
+
+  it('runs a genesis runtime: the EVM runtime panics on an input that is no frame envelope', async () => {
+    const { out } = await cli('run', evmPath, '--input', '00', '--json');
+    expect(JSON.parse(out)).toMatchObject({ status: 'finished', exitCode: -1, exitCodeName: 'Panic' });
+  });
+
+  it('bad system options are one-line errors', async () => {
+    for (const argv of [['run', system, '--state', '2'], ['run', system, '--input', 'xyz'], ['run', system, '--input', '0', '--results', '1']]) {
+      const { code, err } = await cli(...argv);
+      expect(code).toBe(1);
+      expect(err.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('trace prints the first N executed instructions with pc, stack height, depth and fuel', async () => {
+    const { code, out } = await cli('trace', evmPath, '--state', '0', '--limit', '3');
+    expect(code).toBe(0);
+    expect(out.split('\n').slice(0, 4)).toEqual([
+      '      0  StackCheck 5                   stack    0  depth   0  fuel 0',
+      '      1  RefFunc 0                      stack    0  depth   0  fuel 0',
+      '      2  I32Const 196                   stack    1  depth   0  fuel 0',
+      '-- stopped after 3 instructions (--limit 3) --',
+    ]);
+    const whole = await cli('trace', system, '--input', '00', '--consume-fuel', '--limit', '100000');
+    expect(whole.out).toMatch(/-- ended after \d+ instructions --\nfinished\nexit code 0 \(Ok\)/);
+    const lines = whole.out.split('\n').filter((line) => /^\s+\d+  /.test(line));
+    const fuel = lines.map((line) => BigInt(/fuel (\d+)$/.exec(line)![1]!));
+    // Engine fuel only grows, except once: the frame's limit is set after instantiation.
+    const drops = fuel.filter((f, i) => i > 0 && f < fuel[i - 1]!);
+    expect(drops).toHaveLength(1);
+    expect(fuel.at(-1)).toBeGreaterThan(100n);
+  });
+});

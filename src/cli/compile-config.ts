@@ -2,19 +2,12 @@
  * `--config file.json` for `rwasm compile` / `rwasm run`: the fields of compileWasm's config,
  * plus `"importLinker": "fluent"` and `"preset": "fluent"` (what Fluent's genesis builds share).
  */
-import type { CompilationConfig } from '../compiler/config.js';
+import { fluentSystemConfig, type CompilationConfig } from '../compiler/config.js';
 import { fluentImportLinker } from '../format/fluent-syscalls.js';
 import { OPCODE_TABLE } from '../format/opcodes.js';
-import { ins, instruction, type Instruction } from '../format/instructions.js';
+import { instruction, type Instruction } from '../format/instructions.js';
 import { UsageError } from './args.js';
 
-export const FLUENT_PRESET: CompilationConfig = {
-  stateRouter: { states: [['deploy', 1], ['main', 0]], opcode: ins.Call(2) },
-  importLinker: fluentImportLinker(),
-  maxAllowedMemoryPages: 32768,
-  allowMalformedEntrypointFuncType: true,
-  consumeFuelForBulkOps: false,
-};
 
 const BOOLEAN_FIELDS = [
   'consumeFuel', 'consumeFuelForParamsAndLocals', 'consumeFuelForBulkOps', 'builtinsConsumeFuel', 'codeSnippets',
@@ -35,7 +28,7 @@ export function configFromJson(json: unknown): CompilationConfig {
   let config: CompilationConfig = {};
   if (input.preset !== undefined) {
     if (input.preset !== 'fluent') throw new UsageError(`config: unknown preset ${JSON.stringify(input.preset)} (known: "fluent")`);
-    config = { ...FLUENT_PRESET };
+    config = fluentSystemConfig();
   }
   for (const [key, value] of Object.entries(input)) {
     if (key === 'preset') continue;

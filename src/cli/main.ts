@@ -8,6 +8,7 @@ import { compile } from './commands/compile.js';
 import { disasm, inspect } from './commands/inspect.js';
 import { run } from './commands/run.js';
 import { spec } from './commands/spec.js';
+import { trace } from './commands/trace.js';
 import { processIo, type ExitCode, type Io } from './io.js';
 
 export type { Io } from './io.js';
@@ -21,9 +22,14 @@ commands:
                                         Wasm -> rWasm ({"preset":"fluent", ...} for Fluent's builds)
   run <file.wasm|file.rwasm> [--invoke NAME] [--args 1,2] [--fuel N] [--json]
                                         compile (Wasm) and run; rWasm input takes --results N and --fpu
+  run <file> --state N | --input HEX | --consume-fuel [--fuel N] [--debug-log] [--json]
+                                        run as a Fluent system runtime (main or deploy, Fluent's host):
+                                        prints the exit code, output (hex) and fuel
+  trace <file> [--limit N] [run options]
+                                        the first N executed instructions (default 100)
   spec [paths...] [--verbose]           the WebAssembly spec testsuite (needs the wabt package)`;
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => ExitCode | Promise<ExitCode>> = { inspect, disasm, compile, run, spec };
+const COMMANDS: Record<string, (argv: string[], io: Io) => ExitCode | Promise<ExitCode>> = { inspect, disasm, compile, run, trace, spec };
 
 export async function main(argv: string[], io: Io = processIo): Promise<ExitCode> {
   const [command, ...rest] = argv;

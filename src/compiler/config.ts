@@ -1,6 +1,7 @@
 import { RwasmError } from '../errors.js';
 import type { ImportLinker } from '../format/import-linker.js';
-import type { Instruction } from '../format/instructions.js';
+import { ins, type Instruction } from '../format/instructions.js';
+import { SysFuncIdx, fluentImportLinker } from '../format/fluent-syscalls.js';
 
 /** The reference's CompilationConfig, in camelCase. */
 export interface CompilationConfig {
@@ -53,6 +54,22 @@ export interface ResolvedConfig {
 }
 
 export const DEFAULT_MAX_ALLOWED_MEMORY_PAGES = 1024;
+
+/**
+ * What Fluent's genesis system-runtime builds share: the state router `Call(2)` with
+ * `deploy` = 1 and `main` = 0, Fluent's syscall linker, 32768 pages, malformed entry types
+ * allowed, no bulk-op fuel. Add the fuel settings of a particular build, e.g.
+ * `{ ...fluentSystemConfig(), consumeFuel: false }` is the EVM runtime's.
+ */
+export function fluentSystemConfig(): CompilationConfig {
+  return {
+    stateRouter: { states: [['deploy', 1], ['main', 0]], opcode: ins.Call(SysFuncIdx.STATE) },
+    importLinker: fluentImportLinker(),
+    maxAllowedMemoryPages: 32768,
+    allowMalformedEntrypointFuncType: true,
+    consumeFuelForBulkOps: false,
+  };
+}
 
 export function resolveConfig(config: CompilationConfig = {}): ResolvedConfig {
   const consumeFuel = config.consumeFuel ?? true;

@@ -48,6 +48,8 @@ export interface MachineOptions {
 export interface TraceEvent {
   pc: number;
   opcode: Opcode;
+  /** The instruction's immediate as encoded (its raw 32 bits). */
+  immediate: number;
   /** Value stack height in 32-bit words. */
   stackHeight: number;
   callDepth: number;
@@ -143,7 +145,7 @@ export class Machine implements ExecutionContext {
   private lastSyscall: number | undefined;
   private running = false;
   private readonly traceHook: TraceHook | undefined;
-  private readonly traceEvent: TraceEvent = { pc: 0, opcode: 0 as Opcode, stackHeight: 0, callDepth: 0, fuelConsumed: 0n };
+  private readonly traceEvent: TraceEvent = { pc: 0, opcode: 0 as Opcode, immediate: 0, stackHeight: 0, callDepth: 0, fuelConsumed: 0n };
 
   constructor(moduleOrProgram: RwasmModule | Program, options: MachineOptions = {}) {
     const given = 'ipOfPc' in moduleOrProgram ? moduleOrProgram : undefined;
@@ -539,7 +541,9 @@ export class Machine implements ExecutionContext {
     if (!hook) return;
     const event = this.traceEvent;
     event.pc = pc;
-    event.opcode = this.program.module.code.rawView().codes[pc] as Opcode;
+    const code = this.program.module.code.rawView();
+    event.opcode = code.codes[pc] as Opcode;
+    event.immediate = code.bits[pc]!;
     event.stackHeight = sp;
     event.callDepth = csp;
     event.fuelConsumed = this.store.fuel.consumed();

@@ -2,10 +2,16 @@ import { compileWasm } from '../../compiler/compile.js';
 import type { CompilationConfig } from '../../compiler/config.js';
 import { ExternalKind, parseModule } from '../../compiler/wasm/module.js';
 import { F32, F64, I32, I64, typeName, type ValueType } from '../../compiler/wasm/types.js';
+import { fluentSystemConfig } from '../../compiler/config.js';
+import { toHex } from '../../format/code-hash.js';
 import { RwasmModule } from '../../format/module.js';
+import { RuntimeContext, STATE_DEPLOY, STATE_MAIN } from '../../runtime/context.js';
+import { exitCodeName } from '../../runtime/exit-code.js';
+import { ModuleCache } from '../../runtime/module-cache.js';
+import { SystemRuntime } from '../../runtime/system-runtime.js';
 import { trapMessage, trapName } from '../../format/trap-codes.js';
 import { f32FromBits, f64FromWords } from '../../interpreter/fpu.js';
-import { Machine, type RunOutcome } from '../../interpreter/machine.js';
+import { Machine, type RunOutcome, type TraceHook } from '../../interpreter/machine.js';
 import { parseF32Bits, parseF64Bits, parseI32, parseI64 } from '../../../spec-tests/wast/index.js';
 import { checkFlags, parseArgs, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import { isWasm, readInput, type ExitCode, type Io } from '../io.js';
@@ -117,24 +123,85 @@ function prepareRwasm(bytes: Uint8Array, args: ParsedArgs): Prepared {
   return { module: RwasmModule.decode(bytes), fpu: args.flags.has('fpu'), params, resultWords, format: (words) => Array.from(words, (w) => w | 0) };
 }
 
-export function run(argv: string[], io: Io): ExitCode {
-  const args = parseArgs(argv, new Set(['json', 'fpu']));
-  checkFlags(args, ['json', 'fpu', 'args', 'results', 'fuel', 'invoke', 'config']);
+const PLAIN_FLAGS = ['json', 'fpu', 'args', 'results', 'fuel', 'invoke', 'config'];
+const SYSTEM_FLAGS = ['json', 'fpu', 'fuel', 'config', 'state', 'input', 'consume-fuel', 'debug-log'];
+const BOOLEAN_FLAGS = new Set(['json', 'fpu', 'consume-fuel', 'debug-log']);
+const U64_MAX = (1n << 64n) - 1n;
+
+/** What a run (or the first part of a traced one) ended with, ready to print. */
+interface Summary {
+  json: Record<string, unknown>;
+  text: string;
+  failed: boolean;
+}
+
+/** Runs a file the way `rwasm run` does; `trace` (if any) sees every executed instruction. */
+export function runFile(argv: string[], io: Io, extraFlags: readonly string[], trace?: TraceHook): { args: ParsedArgs; summary: Summary } {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
+  const system = args.flags.has('state') || args.flags.has('input') || args.flags.has('consume-fuel') || args.flags.has('debug-log');
+  checkFlags(args, [...(system ? SYSTEM_FLAGS : PLAIN_FLAGS), ...extraFlags]);
   const bytes = readInput(args.positionals[0]);
+  return { args, summary: system ? runSystem(bytes, args, io, trace) : runPlain(bytes, args, trace) };
+}
+
+function runPlain(bytes: Uint8Array, args: ParsedArgs, trace: TraceHook | undefined): Summary {
   const prepared = isWasm(bytes) ? prepareWasm(bytes, args) : prepareRwasm(bytes, args);
   const fuelLimit = parseCount(stringFlag(args, 'fuel'), '--fuel');
-  const machine = new Machine(prepared.module, { fpu: prepared.fpu, fuelLimit });
+  const machine = new Machine(prepared.module, { fpu: prepared.fpu, fuelLimit, trace });
   let outcome: RunOutcome = machine.instantiate();
   if (outcome.status === 'returned') outcome = machine.run({ params: prepared.params, resultWords: prepared.resultWords });
   const trap = outcome.status === 'trapped' ? trapName(outcome.trap) : outcome.status === 'outOfFuel' ? 'OutOfFuel' : null;
   const results = outcome.status === 'returned' ? prepared.format(outcome.results) : [];
-  if (args.flags.has('json')) {
-    io.out(JSON.stringify({ status: outcome.status, results, fuelConsumed: machine.fuelConsumed().toString(), trap }) + '\n');
-  } else {
-    const detail =
-      outcome.status === 'trapped' ? ` ${trapName(outcome.trap)} (${trapMessage(outcome.trap)}) at pc ${outcome.pc}`
-      : outcome.status === 'outOfFuel' ? ` at pc ${outcome.pc}` : '';
-    io.out(`${outcome.status}${detail}\nresults ${results.join(', ') || '(none)'}\nfuel consumed ${machine.fuelConsumed()}\n`);
-  }
-  return outcome.status === 'trapped' || outcome.status === 'outOfFuel' ? 2 : 0;
+  const detail =
+    outcome.status === 'trapped' ? ` ${trapName(outcome.trap)} (${trapMessage(outcome.trap)}) at pc ${outcome.pc}`
+    : outcome.status === 'outOfFuel' ? ` at pc ${outcome.pc}` : '';
+  return {
+    json: { status: outcome.status, results, fuelConsumed: machine.fuelConsumed().toString(), trap },
+    text: `${outcome.status}${detail}\nresults ${results.join(', ') || '(none)'}\nfuel consumed ${machine.fuelConsumed()}\n`,
+    failed: outcome.status === 'trapped' || outcome.status === 'outOfFuel',
+  };
+}
+
+function parseHex(text: string | undefined): Uint8Array {
+  if (text === undefined) return new Uint8Array(0);
+  const hex = text.startsWith('0x') || text.startsWith('0X') ? text.slice(2) : text;
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new UsageError(`--input: ${text} is not hex bytes`);
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** Fluent's way: a SystemRuntime frame at depth 1 with the Fluent host; `main` or `deploy` by --state. */
+function runSystem(bytes: Uint8Array, args: ParsedArgs, io: Io, trace: TraceHook | undefined): Summary {
+  const fpu = args.flags.has('fpu');
+  const module = isWasm(bytes)
+    ? compileWasm(bytes, { ...fluentSystemConfig(), ...(loadConfig(stringFlag(args, 'config')) ?? {}), fpu }).module
+    : RwasmModule.decode(bytes);
+  if (!isWasm(bytes) && args.flags.has('config')) throw new UsageError('--config applies to .wasm input');
+  const state = Number(parseCount(stringFlag(args, 'state'), '--state') ?? 0n);
+  if (state !== STATE_MAIN && state !== STATE_DEPLOY) throw new UsageError(`--state ${state}: 0 runs main, 1 runs deploy`);
+  const fuelLimit = parseCount(stringFlag(args, 'fuel'), '--fuel') ?? U64_MAX;
+  if (fuelLimit > U64_MAX) throw new UsageError('--fuel: more than a u64');
+  const debugLog = args.flags.has('debug-log') ? (message: Uint8Array) => io.err(`debug_log: ${new TextDecoder().decode(message)}\n`) : undefined;
+  const runtime = SystemRuntime.create({
+    module,
+    cache: new ModuleCache(),
+    consumeFuel: args.flags.has('consume-fuel'),
+    context: new RuntimeContext({ fuelLimit, state, callDepth: 1, input: parseHex(stringFlag(args, 'input')) }),
+    fpu,
+    debugLog,
+    trace,
+  });
+  const result = runtime.execute();
+  const status = runtime.suspended ?? 'finished';
+  const name = exitCodeName(result.exitCode) ?? 'unknown';
+  return {
+    json: { status, exitCode: result.exitCode, exitCodeName: name, output: toHex(result.output), fuelConsumed: result.fuelConsumed.toString() },
+    text: `${status}\nexit code ${result.exitCode} (${name})\noutput 0x${toHex(result.output)}\nfuel consumed ${result.fuelConsumed}\n`,
+    failed: result.exitCode !== 0,
+  };
+}
+
+export function run(argv: string[], io: Io): ExitCode {
+  const { args, summary } = runFile(argv, io, []);
+  io.out(args.flags.has('json') ? JSON.stringify(summary.json) + '\n' : summary.text);
+  return summary.failed ? 2 : 0;
 }

@@ -11,8 +11,7 @@ import {
   TrapCode,
   compileWasm,
   decodeInvocationParams,
-  fluentImportLinker,
-  ins,
+  fluentSystemConfig,
   codeHashHex,
   type ExecutionResult,
   type HostHandler,
@@ -29,9 +28,7 @@ const programs = join(dirname(fileURLToPath(import.meta.url)), '..', 'programs')
 export function compileProgram(name: string, selfMetered = false): RwasmModule {
   const wasm = new Uint8Array(readFileSync(join(programs, `${name}.wasm`)));
   return compileWasm(wasm, {
-    stateRouter: { states: [['deploy', 1], ['main', 0]], opcode: ins.Call(2) },
-    importLinker: fluentImportLinker(),
-    allowMalformedEntrypointFuncType: true,
+    ...fluentSystemConfig(),
     consumeFuel: !selfMetered,
     builtinsConsumeFuel: !selfMetered,
   }).module;
