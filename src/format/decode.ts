@@ -81,43 +81,62 @@ class Reader {
   }
 }
 
+// Immediate kind by wire code (-1: no such opcode), so the hot loop makes one lookup.
+const KIND_BY_CODE = (() => {
+  const table = new Int8Array(Math.max(...OPCODE_TABLE.map(([, code]) => code)) + 1).fill(-1);
+  for (const [, code, kind] of OPCODE_TABLE) table[code] = kind;
+  return table;
+})();
+
 function decodeCode(reader: Reader): InstructionSet {
   const count = reader.u64('code section length');
   // Never trust the declared count for allocation: every instruction takes at least 4 bytes.
   const plausible = Math.min(Number(count), Math.floor(reader.remaining / 4));
-  const code = new InstructionSet(plausible);
   const total = Number(count);
+  const codes = new Uint16Array(Math.max(plausible, 1));
+  const bits = new Uint32Array(Math.max(plausible, 1));
   const { bytes } = reader;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let pc = 0; pc < total; pc++) {
-    const at = reader.offset;
-    // Fast path: the longest instruction is 8 bytes; near the end fall back to checked reads.
-    const wire = at + 8 <= bytes.length ? view.getUint32(at, true) : reader.u32(`opcode of instruction ${pc}`);
+  // Fast path while a whole instruction (at most 8 bytes) surely fits; at the last few bytes or
+  // at anything invalid the checked path takes over from that instruction.
+  const lastFast = bytes.length - 8;
+  let at = reader.offset;
+  let pc = 0;
+  for (; pc < total && at <= lastFast; pc++) {
+    const wire = view.getUint32(at, true);
+    const kind = wire < KIND_BY_CODE.length ? KIND_BY_CODE[wire]! : -1;
+    if (kind === Immediate.None) {
+      at += 4;
+    } else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) {
+      bits[pc] = view.getUint32(at + 4, true);
+      at += 8;
+    } else if (kind === Immediate.U16) {
+      bits[pc] = view.getUint16(at + 4, true);
+      at += 6;
+    } else if (kind === Immediate.TrapCode) {
+      const trap = trapCodeFromWire(view.getUint32(at + 4, true));
+      if (trap === undefined) break;
+      bits[pc] = trap;
+      at += 8;
+    } else {
+      break; // not an opcode: the checked path reports it
+    }
+    codes[pc] = wire;
+  }
+  reader.offset = at;
+  const code = InstructionSet.fromRaw(codes, bits, pc);
+  for (; pc < total; pc++) {
+    const start = reader.offset;
+    const wire = reader.u32(`opcode of instruction ${pc}`);
     const index = opcodeIndex(wire);
     if (index < 0) {
-      throw new RwasmError('InvalidOpcode', `invalid opcode ${wire} at byte offset ${at} (instruction ${pc})`, {
-        offset: at,
+      throw new RwasmError('InvalidOpcode', `invalid opcode ${wire} at byte offset ${start} (instruction ${pc})`, {
+        offset: start,
         pc,
         opcode: wire,
       });
     }
-    const kind = OPCODE_TABLE[index]![2];
-    if (at + 8 <= bytes.length && kind !== Immediate.TrapCode) {
-      let bits = 0;
-      if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) {
-        bits = view.getUint32(at + 4, true);
-        reader.offset = at + 8;
-      } else if (kind === Immediate.U16) {
-        bits = view.getUint16(at + 4, true);
-        reader.offset = at + 6;
-      } else {
-        reader.offset = at + 4;
-      }
-      code.pushRaw(wire as Opcode, bits);
-      continue;
-    }
-    if (reader.offset === at) reader.offset = at + 4;
-    code.pushRaw(wire as Opcode, decodeImmediateChecked(reader, kind, pc));
+    code.pushRaw(wire as Opcode, decodeImmediateChecked(reader, OPCODE_TABLE[index]![2], pc));
   }
   return code;
 }

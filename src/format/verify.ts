@@ -36,6 +36,8 @@ assign(Rule.ElemSegment, Opcode.ElemDrop);
 assign(Rule.Table, Opcode.TableSize, Opcode.TableGrow, Opcode.TableFill, Opcode.TableGet, Opcode.TableSet);
 assign(Rule.TablePair, Opcode.TableCopy);
 
+const TABLE_GET: number = Opcode.TableGet;
+
 /** The reference's verification error kinds, reported as `details.reason`. */
 export type VerificationFailure =
   | 'EmptyCodeSection'
@@ -70,7 +72,9 @@ export function verifyModuleParts(parts: ModuleParts): void {
       codeLength: length,
     });
   }
-  parts.elem.forEach((target, index) => {
+  const elem = parts.elem;
+  for (let index = 0; index < elem.length; index++) {
+    const target = elem[index]!;
     if (target !== 0 && target >= length) {
       fail('ElementTargetOutOfBounds', `element ${index} targets pc ${target}, code length is ${length}`, {
         index,
@@ -78,89 +82,90 @@ export function verifyModuleParts(parts: ModuleParts): void {
         codeLength: length,
       });
     }
-  });
-
-  const tableIndex = (pc: number, table: number) => {
-    if (table >= MAX_TABLES) {
-      fail('TableIndexOutOfBounds', `pc ${pc}: table ${table} is not below ${MAX_TABLES}`, { pc, table });
-    }
-  };
-  const tablePayload = (pc: number) => {
-    if (pc + 1 >= length) fail('MissingTableIndexPayload', `pc ${pc}: no TableGet payload follows`, { pc });
-    if (codes[pc + 1] !== Opcode.TableGet) {
-      fail('InvalidTableIndexPayload', `pc ${pc}: the next instruction is not a TableGet payload`, { pc });
-    }
-    tableIndex(pc, bits[pc + 1]!);
-  };
-  const codeTarget = (pc: number, target: number) => {
-    if (target >= length) {
-      fail('CallTargetOutOfBounds', `pc ${pc}: target ${target} is not below the code length ${length}`, {
-        pc,
-        target,
-        codeLength: length,
-      });
-    }
-  };
-
+  }
+  // No closures over the loop's arrays: captured variables live in a heap context and would
+  // make every access in this hot loop a memory load.
   for (let pc = 0; pc < length; pc++) {
     const code = codes[pc]!;
     const rule = code < RULE_BY_CODE.length ? RULE_BY_CODE[code]! : Rule.None;
-    if (rule === Rule.None) continue;
-    const imm = bits[pc]!;
-    switch (rule) {
-      case Rule.Branch: {
-        const offset = imm | 0;
-        if (offset === 0) fail('ZeroBranchOffset', `pc ${pc}: branch offset 0`, { pc });
-        const target = pc + offset;
-        if (target < 0 || target >= length) {
-          fail('BranchTargetOutOfBounds', `pc ${pc}: branch offset ${offset} leaves the code (length ${length})`, {
-            pc,
-            offset,
-            codeLength: length,
-          });
-        }
-        break;
+    if (rule !== Rule.None) checkInstruction(rule, code, bits[pc]!, pc, codes, bits, length);
+  }
+}
+
+function checkInstruction(rule: Rule, code: number, imm: number, pc: number, codes: Uint16Array, bits: Uint32Array, length: number): void {
+  switch (rule) {
+    case Rule.Branch: {
+      const offset = imm | 0;
+      if (offset === 0) fail('ZeroBranchOffset', `pc ${pc}: branch offset 0`, { pc });
+      const target = pc + offset;
+      if (target < 0 || target >= length) {
+        fail('BranchTargetOutOfBounds', `pc ${pc}: branch offset ${offset} leaves the code (length ${length})`, {
+          pc,
+          offset,
+          codeLength: length,
+        });
       }
-      case Rule.BranchTable:
-        if (imm === 0 || pc + 2 * imm >= length) {
-          fail('BranchTableTargetsOutOfBounds', `pc ${pc}: ${imm} targets do not fit the code (length ${length})`, {
-            pc,
-            targets: imm,
-            codeLength: length,
-          });
-        }
-        break;
-      case Rule.CodeTarget:
-        codeTarget(pc, imm);
-        break;
-      case Rule.NullableCodeTarget:
-        if (imm !== 0) codeTarget(pc, imm);
-        break;
-      case Rule.TablePayload:
-        tablePayload(pc);
-        break;
-      case Rule.LocalDepth:
-        if (imm === 0) fail('LocalDepthOutOfBounds', `pc ${pc}: ${opcodeName(code as Opcode)} depth 0`, { pc, depth: 0 });
-        break;
-      case Rule.DataSegment:
-        if (imm >= MAX_DATA_SEGMENTS) {
-          fail('DataSegmentOutOfBounds', `pc ${pc}: data segment ${imm} is not below ${MAX_DATA_SEGMENTS}`, { pc, segment: imm });
-        }
-        break;
-      case Rule.ElemSegment:
-      case Rule.ElemSegmentWithPayload:
-        if (imm >= MAX_ELEM_SEGMENTS) {
-          fail('ElementSegmentOutOfBounds', `pc ${pc}: element segment ${imm} is not below ${MAX_ELEM_SEGMENTS}`, { pc, segment: imm });
-        }
-        if (rule === Rule.ElemSegmentWithPayload) tablePayload(pc);
-        break;
-      case Rule.Table:
-        tableIndex(pc, imm);
-        break;
-      case Rule.TablePair:
-        tableIndex(pc, imm & 0xffff);
-        tableIndex(pc, imm >>> 16);
-        break;
+      break;
     }
+    case Rule.BranchTable:
+      if (imm === 0 || pc + 2 * imm >= length) {
+        fail('BranchTableTargetsOutOfBounds', `pc ${pc}: ${imm} targets do not fit the code (length ${length})`, {
+          pc,
+          targets: imm,
+          codeLength: length,
+        });
+      }
+      break;
+    case Rule.CodeTarget:
+      checkCodeTarget(pc, imm, length);
+      break;
+    case Rule.NullableCodeTarget:
+      if (imm !== 0) checkCodeTarget(pc, imm, length);
+      break;
+    case Rule.TablePayload:
+      checkTablePayload(pc, codes, bits, length);
+      break;
+    case Rule.LocalDepth:
+      if (imm === 0) fail('LocalDepthOutOfBounds', `pc ${pc}: ${opcodeName(code as Opcode)} depth 0`, { pc, depth: 0 });
+      break;
+    case Rule.DataSegment:
+      if (imm >= MAX_DATA_SEGMENTS) {
+        fail('DataSegmentOutOfBounds', `pc ${pc}: data segment ${imm} is not below ${MAX_DATA_SEGMENTS}`, { pc, segment: imm });
+      }
+      break;
+    case Rule.ElemSegment:
+    case Rule.ElemSegmentWithPayload:
+      if (imm >= MAX_ELEM_SEGMENTS) {
+        fail('ElementSegmentOutOfBounds', `pc ${pc}: element segment ${imm} is not below ${MAX_ELEM_SEGMENTS}`, { pc, segment: imm });
+      }
+      if (rule === Rule.ElemSegmentWithPayload) checkTablePayload(pc, codes, bits, length);
+      break;
+    case Rule.Table:
+      checkTableIndex(pc, imm);
+      break;
+    case Rule.TablePair:
+      checkTableIndex(pc, imm & 0xffff);
+      checkTableIndex(pc, imm >>> 16);
+      break;
+  }
+}
+
+function checkTableIndex(pc: number, table: number): void {
+  if (table >= MAX_TABLES) fail('TableIndexOutOfBounds', `pc ${pc}: table ${table} is not below ${MAX_TABLES}`, { pc, table });
+}
+
+function checkTablePayload(pc: number, codes: Uint16Array, bits: Uint32Array, length: number): void {
+  if (pc + 1 >= length) fail('MissingTableIndexPayload', `pc ${pc}: no TableGet payload follows`, { pc });
+  if (codes[pc + 1] !== TABLE_GET) fail('InvalidTableIndexPayload', `pc ${pc}: the next instruction is not a TableGet payload`, { pc });
+  checkTableIndex(pc, bits[pc + 1]!);
+}
+
+function checkCodeTarget(pc: number, target: number, length: number): void {
+  if (target >= length) {
+    fail('CallTargetOutOfBounds', `pc ${pc}: target ${target} is not below the code length ${length}`, {
+      pc,
+      target,
+      codeLength: length,
+    });
   }
 }

@@ -67,6 +67,8 @@ export interface ResumeOptions {
 interface Instance {
   readonly store: Store;
   evicted: boolean;
+  /** The frame whose fuel and signature registers the store holds now (others keep copies). */
+  owner: SystemRuntime | undefined;
   /** Idle machines (stacks) on this store, by the host functions they were built with. */
   readonly idle: Map<readonly HostFunction[], Machine[]>;
 }
@@ -214,7 +216,7 @@ export class SystemRuntime implements SyscallEnvironment {
 
   private static instantiate(setup: Setup): Instance {
     const store = Machine.createStore(setup.program, { maxMemoryPages: setup.maxMemoryPages });
-    const instance: Instance = { store, evicted: false, idle: new Map() };
+    const instance: Instance = { store, evicted: false, owner: undefined, idle: new Map() };
     const machine = new Machine(setup.program, { store, hostFunctions: setup.hostFunctions, fuelCosts: setup.fuelCosts, trace: setup.trace, fpu: setup.fpu });
     // Like Fluent's cached runtimes: instantiated without a fuel limit, outside any frame.
     const outcome = machine.instantiate();
@@ -263,8 +265,8 @@ export class SystemRuntime implements SyscallEnvironment {
     switch (this.suspension) {
       case 'syscall': {
         const machine = this.machine!;
-        this.ctx.executionResult.returnData = returnData.slice();
-        this.restoreRegisters();
+        this.ctx.executionResult.returnData = returnData.length === 0 ? EMPTY : returnData.slice();
+        this.claim();
         const store = this.instance.store;
         if (fuel16Ptr !== 0 && !store.write(fuel16Ptr, fuel16(consumed, refunded))) {
           return this.endSuspended(machine, ExitCode.MemoryOutOfBounds);
@@ -296,7 +298,7 @@ export class SystemRuntime implements SyscallEnvironment {
     if (this.suspension !== 'outOfFuel') throw new RwasmError('InvalidState', 'the frame did not run out of fuel');
     const extra = u64('amount', amount);
     const machine = this.machine!;
-    this.restoreRegisters();
+    this.claim();
     this.ctx.fuelLimit = u64('fuel limit', this.ctx.fuelLimit + extra);
     const fuel = this.instance.store.fuel;
     fuel.setLimit(u64('fuel limit', (fuel.limit ?? 0n) + extra));
@@ -329,7 +331,7 @@ export class SystemRuntime implements SyscallEnvironment {
   /** The frame's remaining fuel when the engine meters it, undefined when it meters itself. */
   remainingFuel(): bigint | undefined {
     if (!this.setup.consumeFuel) return undefined;
-    if (this.running) return this.instance.store.fuel.remaining();
+    if (this.instance.owner === this) return this.instance.store.fuel.remaining();
     const { consumed, limit } = this.registers;
     return limit === undefined ? undefined : limit > consumed ? limit - consumed : 0n;
   }
@@ -355,6 +357,7 @@ export class SystemRuntime implements SyscallEnvironment {
     if (this.running) throw new RwasmError('InvalidState', 'the frame is running');
     if (this.suspension === undefined) throw new RwasmError('InvalidState', 'only a suspended frame can be snapshotted');
     const store = this.instance.store;
+    if (this.instance.owner === this) this.saveRegisters();
     const program = this.setup.program;
     const acc = this.ctx.executionResult;
     const tables: Array<{ index: number; elements: Uint32Array }> = [];
@@ -434,7 +437,7 @@ export class SystemRuntime implements SyscallEnvironment {
     store.dataDropped = DropFlags.fromBytes(snap.store.dataDropped);
     store.elemDropped = DropFlags.fromBytes(snap.store.elemDropped);
     store.fuel.restore(snap.fuel.consumed, snap.fuel.limit);
-    const instance: Instance = { store, evicted: false, idle: new Map() };
+    const instance: Instance = { store, evicted: false, owner: undefined, idle: new Map() };
 
     if (snap.context.state !== STATE_MAIN && snap.context.state !== STATE_DEPLOY) bad(`state ${snap.context.state} is neither main nor deploy`);
     const ctx = new RuntimeContext({ fuelLimit: snap.context.fuelLimit, state: snap.context.state, callDepth: snap.context.callDepth, input: snap.context.input });
@@ -447,6 +450,7 @@ export class SystemRuntime implements SyscallEnvironment {
     ctx.resumableContext = snap.context.resumable;
 
     const runtime = new SystemRuntime(setup, instance, undefined, ctx);
+    instance.owner = runtime;
     runtime.registers = { consumed: snap.fuel.consumed, limit: snap.fuel.limit, lastSignature: snap.store.lastSignature };
     runtime.segmentStart = snap.segmentStart;
     runtime.callId = snap.callId;
@@ -464,6 +468,7 @@ export class SystemRuntime implements SyscallEnvironment {
   // -------------------------------------------------------------- running
   private runEntry(): ExecutionResult {
     const machine = this.acquire();
+    this.claim();
     const fuel = this.instance.store.fuel;
     // The instance is shared: every segment starts from the frame's own limit, as in Fluent.
     fuel.reset(this.ctx.fuelLimit);
@@ -482,7 +487,6 @@ export class SystemRuntime implements SyscallEnvironment {
     } catch (error) {
       this.running = false;
       this.machine = undefined;
-      this.saveRegisters();
       if (error instanceof RwasmError && FATAL_CODES.has(error.code)) {
         // A program the reference has no defined behaviour for: an unexpected failure, like a trap.
         this.evict();
@@ -498,7 +502,6 @@ export class SystemRuntime implements SyscallEnvironment {
     const ctx = this.ctx;
     const acc = ctx.executionResult;
     const fuelUsed = this.fuelUsed();
-    this.saveRegisters();
     if (outcome.status === 'interrupted' || outcome.status === 'outOfFuel') {
       this.machine = machine;
       let result: ExecutionResult;
@@ -549,7 +552,6 @@ export class SystemRuntime implements SyscallEnvironment {
     machine.abandon();
     this.machine = undefined;
     this.suspension = undefined;
-    this.saveRegisters();
     this.evict();
     return this.finish(exitCode, 0n);
   }
@@ -575,6 +577,18 @@ export class SystemRuntime implements SyscallEnvironment {
     if (!this.setup.consumeFuel) return this.ctx.executionResult.fuelConsumed;
     const remaining = this.instance.store.fuel.remaining() ?? 0n;
     return this.segmentStart > remaining ? this.segmentStart - remaining : 0n;
+  }
+
+  /**
+   * Makes the store hold this frame's fuel and signature registers: the previous owner's are
+   * copied out first, ours copied in (frames take turns on one shared instance).
+   */
+  private claim(): void {
+    const owner = this.instance.owner;
+    if (owner === this) return;
+    owner?.saveRegisters();
+    this.instance.owner = this;
+    this.restoreRegisters();
   }
 
   private saveRegisters(): void {
