@@ -1,6 +1,7 @@
 // Bundles bench/<name>.bench.ts with esbuild (the way users get the library: enums inlined)
-// and runs it in a fresh Node process. `npm run bench -- interpreter` runs one file; without a
-// name every bench file runs. Extra arguments after the names are passed to the bench.
+// and runs it in a fresh Node process. `npm run bench` runs the report (bench/report.bench.ts:
+// every kernel on every engine, RESULTS.md and the chart); `npm run bench -- interpreter` runs
+// one file. Arguments starting with -- (e.g. --quick) are passed to the bench.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
@@ -10,7 +11,7 @@ const args = process.argv.slice(2);
 const names = args.filter((a) => !a.startsWith('--'));
 const passThrough = args.filter((a) => a.startsWith('--'));
 const all = readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, ''));
-const selected = names.length > 0 ? names : all;
+const selected = names.length > 0 ? names : ['report'];
 const outDir = join('node_modules', '.cache', 'rwasm-bench');
 mkdirSync(outDir, { recursive: true });
 let failed = false;

@@ -1,4 +1,4 @@
-/** Finds the shared fixtures for benchmarks: `$RWASM_SHARED`, else ../shared beside the repo. */
+/** Finds the shared fixtures for benchmarks (`$RWASM_SHARED`, else ../shared beside the repo) and bench/ itself. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -15,4 +15,11 @@ export function genesisFixture(kind: string): { file: string; bytes: Uint8Array 
     .sort()[0];
   if (!file) throw new Error(`no ${kind} fixture in ${dir}`);
   return { file, bytes: new Uint8Array(readFileSync(join(dir, file))) };
+}
+
+/** bench/ of the repository: benchmarks run bundled from elsewhere, always from the repository root. */
+export function benchDir(): string {
+  const dir = resolve(process.cwd(), 'bench');
+  if (!existsSync(join(dir, 'programs'))) throw new Error(`run benchmarks from the repository root (no bench/programs in ${process.cwd()})`);
+  return dir;
 }

@@ -6,7 +6,8 @@ import { loadWat2Wasm } from '../../spec-tests/wabt.js';
 import type { Wat2Wasm } from '../../spec-tests/runner.js';
 import { describeWithHostWasm } from '../support/host-wasm.js';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'programs');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dirs = [join(root, 'test', 'runtime', 'programs'), join(root, 'bench', 'programs')];
 
 describeWithHostWasm('test programs', () => {
   let wat2wasm: Wat2Wasm;
@@ -14,7 +15,7 @@ describeWithHostWasm('test programs', () => {
     wat2wasm = await loadWat2Wasm();
   });
 
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
+  for (const [dir, file] of dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.wat')).map((f) => [dir, f] as const))) {
     it(`${file}: the committed .wasm is what its text compiles to (else run \`npm run programs\`)`, () => {
       const expected = wat2wasm(readFileSync(join(dir, file), 'utf8'));
       const committed = new Uint8Array(readFileSync(join(dir, file.replace(/\.wat$/, '.wasm'))));
