@@ -13,7 +13,7 @@ import { resolveConfig, type CompilationConfig, type ResolvedConfig } from './co
 import { TranslationContext } from './translate/context.js';
 import { FUEL_MAX_LINEAR_X, FUEL_MAX_QUADRATIC_X } from '../format/fuel-policy.js';
 import { FunctionTranslator } from './translate/function-translator.js';
-import { i64Sequence } from './translate/sequences.js';
+import { i64Sequence } from '../format/i64-sequences.js';
 import { ExternalKind, parseModule, SectionId, type ConstExpr, type WasmModule } from './wasm/module.js';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, typeName, type GlobalType, type ValueType } from './wasm/types.js';
 

@@ -1,7 +1,11 @@
+import { RwasmError } from '../errors.js';
+import { OPCODE_TABLE, type Opcode } from './opcodes.js';
+
 /**
  * The reference compiler's instruction sequences for i64 operations (its `src/isa` emitters),
  * as data: each is the exact rWasm it emits, inline or as the body of a shared snippet
- * function, with the maximum extra stack height it uses. Operands are [a_lo, a_hi, b_lo, b_hi]
+ * function, with the maximum extra stack height it uses. The compiler emits them; the
+ * interpreter recognises the snippet functions to run them natively. Operands are [a_lo, a_hi, b_lo, b_hi]
  * (b_hi on top); results [r] for comparisons, [r_lo, r_hi] otherwise.
  *
  * Each sequence is a list of `Name` or `Name(imm)`; tests run every one of them against BigInt
@@ -411,3 +415,37 @@ export const I64_SEQUENCES = {
 } as const satisfies Record<string, I64Sequence>;
 
 export type I64SequenceName = keyof typeof I64_SEQUENCES;
+
+/** A fixed instruction sequence as parallel raw arrays (wire code, immediate bits). */
+export interface RawSequence {
+  readonly codes: readonly Opcode[];
+  readonly bits: readonly number[];
+  readonly maxStackHeight: number;
+}
+
+const CODE_BY_NAME = new Map<string, Opcode>(OPCODE_TABLE.map(([name, code]) => [name, code]));
+
+function parse(text: string, maxStackHeight: number): RawSequence {
+  const codes: Opcode[] = [];
+  const bits: number[] = [];
+  for (const token of text.trim().split(/\s+/)) {
+    const match = /^(\w+)(?:\((-?\d+)\))?$/.exec(token);
+    const code = match ? CODE_BY_NAME.get(match[1]!) : undefined;
+    if (!match || code === undefined) throw new RwasmError('InvalidArgument', `bad sequence token ${token}`);
+    codes.push(code);
+    bits.push(match[2] === undefined ? 0 : Number(match[2]) >>> 0);
+  }
+  return { codes, bits, maxStackHeight };
+}
+
+const parsed = new Map<I64SequenceName, RawSequence>();
+
+export function i64Sequence(name: I64SequenceName): RawSequence {
+  let sequence = parsed.get(name);
+  if (!sequence) {
+    const definition = I64_SEQUENCES[name];
+    sequence = parse(definition.code, definition.maxStackHeight);
+    parsed.set(name, sequence);
+  }
+  return sequence;
+}

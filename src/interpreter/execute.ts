@@ -8,6 +8,7 @@
  */
 import { TrapCode } from '../format/trap-codes.js';
 import { FPU_TRAPPED, executeFpu, fpuTrapCode } from './fpu.js';
+import { i64Operation, i64Traps, type I64Kind } from './i64.js';
 import type { Store } from './store.js';
 import { Table } from './store.js';
 
@@ -118,13 +119,32 @@ export enum Op {
   // instruction ip is just past its MeterBlock, so `targetIp - 2` is that MeterBlock
   MBr, // [op, targetIp, cost]
   MBrBack,
-  MBrIfEqz, // [op, takenIp, takenCost, fallCost, fallIp]
+  MBrIfEqz, // [op, takenIp, takenCost, fallIp, fallCost]
   MBrIfEqzBack,
   MBrIfNez,
   MBrIfNezBack,
   MCallInternal, // [op, targetIp, cost]
   MReturnCallInternal,
   MReturn, // pays for the MeterBlock at the return address, if there is one
+  I64Snippet, // [op, kind, snippetIp, maxStackHeight]: a call of an i64 snippet, run natively
+  // calls running their target's prologue; targetIp is past it, prologueIp at its start
+  CallFueled, // [op, targetIp, signature, fuel, prologueIp]: SignatureCheck and ConsumeFuel
+  CallChecked, // [op, targetIp, signature, height, prologueIp]: SignatureCheck and StackCheck
+  CallFueledChecked, // [op, targetIp, signature, fuel, height, prologueIp]: all three
+  // a function's prologue as one instruction (the later slots stay for jumps into them)
+  PrologueChecked, // [op, signature, height] + the StackCheck's slot
+  PrologueFueled, // [op, signature, fuel] + the ConsumeFuel's slot
+  PrologueFueledChecked, // [op, signature, fuel, height] + both slots
+  // pairs fused in plain programs; each skips its own slot and the next one's
+  LocalGet2, // [op, depth, depth] + the second LocalGet's slot
+  LocalGetConst, // [op, depth, value] + the I32Const's slot
+  LocalSetGet, // [op, depth, depth] + the LocalGet's slot
+  // fused epilogues; the last word is the offset of the Return they end in
+  DropReturn, // [op, count, returnOffset]
+  SetDropReturn, // [op, depth, count, returnOffset]
+  FuelLocalGet, // [op, fuel, depth] + the LocalGet's slot
+  FuelDropReturn, // [op, fuel, count, returnOffset]
+  FuelSetDropReturn, // [op, fuel, depth, count, returnOffset]
   // the slot after the last instruction: running into it means the code fell off its end
   FellOffEnd,
 }
@@ -1073,17 +1093,117 @@ export function execute(m: ExecutionContext): Exit {
       // ---------------------------------------------------------------- metered control transfers
       // When the entered block does not fit, control stops on that block's MeterBlock, which
       // the machine then settles exactly (see Machine).
-      case Op.MBr:
+      case Op.MBr: {
+        const cost = code[ip + 2]! >>> 0;
+        if (cost > fuel) {
+          ip = code[ip + 1]! - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = code[ip + 1]!;
+        break;
+      }
       case Op.MBrBack: {
-        const cost = code[ip + 2]!;
-        const target = code[ip + 1]!;
-        if (code[ip] === Op.MBrBack && (sp < 0 || sp > STACK_LIMIT)) {
+        if (sp < 0 || sp > STACK_LIMIT) {
           m.fatal = 'StackCorrupted';
           exit = Exit.Fatal;
           break loop;
         }
+        const cost = code[ip + 2]! >>> 0;
         if (cost > fuel) {
-          ip = target - 2;
+          ip = code[ip + 1]! - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = code[ip + 1]!;
+        break;
+      }
+      // [targetIp, cost] at +1 when taken, at +3 when not
+      case Op.MBrIfEqz:
+      case Op.MBrIfNez: {
+        const at = ip + ((stack[--sp] === 0) === (code[ip] === Op.MBrIfEqz) ? 1 : 3);
+        const cost = code[at + 1]! >>> 0;
+        if (cost > fuel) {
+          ip = code[at]! - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = code[at]!;
+        break;
+      }
+      case Op.MBrIfEqzBack:
+      case Op.MBrIfNezBack: {
+        const at = ip + ((stack[--sp] === 0) === (code[ip] === Op.MBrIfEqzBack) ? 1 : 3);
+        if (sp < 0 || sp > STACK_LIMIT) {
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        const cost = code[at + 1]! >>> 0;
+        if (cost > fuel) {
+          ip = code[at]! - 2;
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        ip = code[at]!;
+        break;
+      }
+      case Op.I64Snippet: {
+        const kind = code[ip + 1]! as I64Kind;
+        if (sp < 4 || sp + code[ip + 3]! > STACK_LIMIT || csp >= MAX_CALL_DEPTH || i64Traps(kind, stack, sp)) {
+          // Anything unusual (a trap, a stack limit, a broken stack): call the snippet for real.
+          if (sp < 0 || sp > STACK_LIMIT) {
+            m.fatal = 'StackCorrupted';
+            exit = Exit.Fatal;
+            break loop;
+          }
+          if (csp >= MAX_CALL_DEPTH) {
+            trap = TrapCode.StackOverflow;
+            exit = Exit.Trapped;
+            break loop;
+          }
+          callStack[csp++] = ip + 4;
+          ip = code[ip + 2]!;
+          break;
+        }
+        sp = i64Operation(kind, stack, sp);
+        ip += 4;
+        break;
+      }
+      case Op.CallFueled: {
+        if (sp < 0 || sp > STACK_LIMIT) {
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        if (csp >= MAX_CALL_DEPTH) {
+          trap = TrapCode.StackOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        callStack[csp++] = ip + 5;
+        const target = code[ip + 1]!;
+        if (lastSig !== NO_SIGNATURE) {
+          const announced = lastSig;
+          lastSig = NO_SIGNATURE;
+          if (announced !== code[ip + 2]! >>> 0) {
+            ip = code[ip + 4]!; // the SignatureCheck
+            trap = TrapCode.BadSignature;
+            exit = Exit.Trapped;
+            break loop;
+          }
+        }
+        const cost = code[ip + 3]! >>> 0;
+        if (cost > fuel) {
+          ip = target - 2; // the ConsumeFuel
           m.pendingFuel = cost;
           exit = Exit.FuelCheck;
           break loop;
@@ -1092,27 +1212,196 @@ export function execute(m: ExecutionContext): Exit {
         ip = target;
         break;
       }
-      case Op.MBrIfEqz:
-      case Op.MBrIfNez:
-      case Op.MBrIfEqzBack:
-      case Op.MBrIfNezBack: {
-        const op = code[ip]!;
-        const taken = (stack[--sp] === 0) === (op === Op.MBrIfEqz || op === Op.MBrIfEqzBack);
-        if ((op === Op.MBrIfEqzBack || op === Op.MBrIfNezBack) && (sp < 0 || sp > STACK_LIMIT)) {
+      case Op.CallChecked:
+      case Op.CallFueledChecked: {
+        if (sp < 0 || sp > STACK_LIMIT) {
           m.fatal = 'StackCorrupted';
           exit = Exit.Fatal;
           break loop;
         }
-        const cost = taken ? code[ip + 2]! : code[ip + 3]!;
-        const target = taken ? code[ip + 1]! : code[ip + 4]!;
-        if (cost > fuel) {
+        if (csp >= MAX_CALL_DEPTH) {
+          trap = TrapCode.StackOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        const fueled = code[ip] === Op.CallFueledChecked;
+        callStack[csp++] = ip + (fueled ? 6 : 5);
+        const target = code[ip + 1]!;
+        // The prologue's later slots end at `target`: StackCheck at -2, ConsumeFuel at -4 (if
+        // any); a trap or a stop is reported at the instruction it comes from.
+        if (lastSig !== NO_SIGNATURE) {
+          const announced = lastSig;
+          lastSig = NO_SIGNATURE;
+          if (announced !== code[ip + 2]! >>> 0) {
+            ip = code[ip + (fueled ? 5 : 4)]!;
+            trap = TrapCode.BadSignature;
+            exit = Exit.Trapped;
+            break loop;
+          }
+        }
+        let height: number;
+        if (fueled) {
+          const cost = code[ip + 3]! >>> 0;
+          if (cost > fuel) {
+            ip = target - 4;
+            m.pendingFuel = cost;
+            exit = Exit.FuelCheck;
+            break loop;
+          }
+          fuel -= cost;
+          height = code[ip + 4]! >>> 0;
+        } else {
+          height = code[ip + 3]! >>> 0;
+        }
+        if (sp + height > STACK_LIMIT) {
           ip = target - 2;
+          trap = TrapCode.StackOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        ip = target;
+        break;
+      }
+      case Op.PrologueChecked:
+      case Op.PrologueFueled:
+      case Op.PrologueFueledChecked: {
+        const op = code[ip]!;
+        if (lastSig !== NO_SIGNATURE) {
+          const announced = lastSig;
+          lastSig = NO_SIGNATURE;
+          if (announced !== code[ip + 1]! >>> 0) {
+            trap = TrapCode.BadSignature;
+            exit = Exit.Trapped;
+            break loop;
+          }
+        }
+        if (op === Op.PrologueChecked) {
+          if (sp + (code[ip + 2]! >>> 0) > STACK_LIMIT || sp < 0) {
+            ip += 3; // the StackCheck
+            if (sp < 0 || sp > STACK_LIMIT) {
+              m.fatal = 'StackCorrupted';
+              exit = Exit.Fatal;
+              break loop;
+            }
+            trap = TrapCode.StackOverflow;
+            exit = Exit.Trapped;
+            break loop;
+          }
+          ip += 5;
+          break;
+        }
+        const cost = code[ip + 2]! >>> 0;
+        const slot = op === Op.PrologueFueled ? 3 : 4;
+        if (cost > fuel) {
+          ip += slot; // the ConsumeFuel
           m.pendingFuel = cost;
           exit = Exit.FuelCheck;
           break loop;
         }
         fuel -= cost;
-        ip = target;
+        if (op === Op.PrologueFueled) {
+          ip += 5;
+          break;
+        }
+        if (sp + (code[ip + 3]! >>> 0) > STACK_LIMIT || sp < 0) {
+          ip += 6; // the StackCheck
+          if (sp < 0 || sp > STACK_LIMIT) {
+            m.fatal = 'StackCorrupted';
+            exit = Exit.Fatal;
+            break loop;
+          }
+          trap = TrapCode.StackOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        ip += 8;
+        break;
+      }
+      case Op.FuelLocalGet:
+      case Op.FuelDropReturn:
+      case Op.FuelSetDropReturn: {
+        const cost = code[ip + 1]! >>> 0;
+        if (cost > fuel) {
+          m.pendingFuel = cost;
+          exit = Exit.FuelCheck; // on the ConsumeFuel: resuming runs it on its own
+          break loop;
+        }
+        fuel -= cost;
+        const op = code[ip]!;
+        if (op === Op.FuelLocalGet) {
+          stack[sp] = stack[sp - code[ip + 2]!]!;
+          sp++;
+          ip += 5;
+          break;
+        }
+        let returnIp: number;
+        if (op === Op.FuelSetDropReturn) {
+          const value = stack[--sp]!;
+          stack[sp - code[ip + 2]!] = value;
+          sp -= code[ip + 3]! >>> 0;
+          returnIp = ip + code[ip + 4]!;
+        } else {
+          sp -= code[ip + 2]! >>> 0;
+          returnIp = ip + code[ip + 3]!;
+        }
+        if (sp < 0 || sp > STACK_LIMIT) {
+          ip = returnIp;
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        if (csp === 0) {
+          ip = returnIp;
+          exit = Exit.Returned;
+          break loop;
+        }
+        ip = callStack[--csp]!;
+        break;
+      }
+      case Op.LocalGet2:
+        stack[sp] = stack[sp - code[ip + 1]!]!;
+        stack[sp + 1] = stack[sp + 1 - code[ip + 2]!]!;
+        sp += 2;
+        ip += 5;
+        break;
+      case Op.LocalGetConst:
+        stack[sp] = stack[sp - code[ip + 1]!]!;
+        stack[sp + 1] = code[ip + 2]!;
+        sp += 2;
+        ip += 5;
+        break;
+      case Op.LocalSetGet: {
+        const value = stack[--sp]!;
+        stack[sp - code[ip + 1]!] = value;
+        stack[sp] = stack[sp - code[ip + 2]!]!;
+        sp++;
+        ip += 5;
+        break;
+      }
+      case Op.SetDropReturn:
+      case Op.DropReturn: {
+        let returnIp: number;
+        if (code[ip] === Op.SetDropReturn) {
+          const value = stack[--sp]!;
+          stack[sp - code[ip + 1]!] = value;
+          sp -= code[ip + 2]! >>> 0;
+          returnIp = ip + code[ip + 3]!;
+        } else {
+          sp -= code[ip + 1]! >>> 0;
+          returnIp = ip + code[ip + 2]!;
+        }
+        if (sp < 0 || sp > STACK_LIMIT) {
+          ip = returnIp; // the Return, which would have caught it
+          m.fatal = 'StackCorrupted';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        if (csp === 0) {
+          ip = returnIp;
+          exit = Exit.Returned;
+          break loop;
+        }
+        ip = callStack[--csp]!;
         break;
       }
       case Op.MReturn: {

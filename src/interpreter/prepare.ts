@@ -16,8 +16,10 @@
 import type { RwasmModule } from '../format/module.js';
 import { FPU_CODE_BASE, OPCODE_TABLE, Opcode, opcodeIndex } from '../format/opcodes.js';
 import { TrapCode } from '../format/trap-codes.js';
+import { i64Sequence, type I64SequenceName } from '../format/i64-sequences.js';
 import { Op } from './execute.js';
 import { MAX_INSTRUCTION_COST, type FuelCostTable } from './fuel-costs.js';
+import { I64_KIND_BY_SNIPPET, type I64Kind } from './i64.js';
 
 export interface PrepareOptions {
   /** Execute FPU opcodes; when false (the reference's default build) they trap IllegalOpcode. */
@@ -66,6 +68,56 @@ export interface Program {
   readonly globalIndexOfSlot: Uint32Array;
   readonly slotOfGlobal: ReadonlyMap<number, number>;
 }
+
+/** How a plain program's instruction is fused with what it leads to. */
+const enum Fusion {
+  None,
+  /** A call of an i64 snippet function, run natively. */
+  I64Snippet,
+  /** A branch that pays the ConsumeFuel it lands on (either way, for a BrIf) and skips it. */
+  PayingBranch,
+  /** A call that runs its target's `SignatureCheck; ConsumeFuel` prologue itself. */
+  CallFueled,
+  /** A call that runs its target's `SignatureCheck; StackCheck` prologue itself. */
+  CallChecked,
+  /** A call that runs its target's `SignatureCheck; ConsumeFuel; StackCheck` prologue itself. */
+  CallFueledChecked,
+  /** A function's `SignatureCheck; StackCheck` (entered by an indirect call or a jump). */
+  PrologueChecked,
+  /** A function's `SignatureCheck; ConsumeFuel`. */
+  PrologueFueled,
+  /** A function's `SignatureCheck; ConsumeFuel; StackCheck`. */
+  PrologueFueledChecked,
+  // Pairs run as one instruction (the second keeps its own slot for jumps into it):
+  LocalGet2, // LocalGet; LocalGet
+  LocalGetConst, // LocalGet; I32Const
+  LocalSetGet, // LocalSet; LocalGet
+  DropReturn, // BulkDrop; Return
+  SetDropReturn, // LocalSet; BulkDrop; Return
+  // A ConsumeFuel that control falls into (a block's continuation), with what follows it:
+  FuelLocalGet, // ConsumeFuel; LocalGet
+  FuelDropReturn, // ConsumeFuel; BulkDrop; Return
+  FuelSetDropReturn, // ConsumeFuel; LocalSet; BulkDrop; Return
+}
+
+/** The prepared size of an instruction that a fusion starts with. */
+const FUSED_SIZE: Partial<Record<Fusion, number>> = {
+  [Fusion.I64Snippet]: 4,
+  [Fusion.CallFueled]: 5,
+  [Fusion.CallChecked]: 5,
+  [Fusion.CallFueledChecked]: 6,
+  [Fusion.PrologueChecked]: 3,
+  [Fusion.PrologueFueled]: 3,
+  [Fusion.PrologueFueledChecked]: 4,
+  [Fusion.LocalGet2]: 3,
+  [Fusion.LocalGetConst]: 3,
+  [Fusion.LocalSetGet]: 3,
+  [Fusion.DropReturn]: 3,
+  [Fusion.SetDropReturn]: 4,
+  [Fusion.FuelLocalGet]: 3,
+  [Fusion.FuelDropReturn]: 4,
+  [Fusion.FuelSetDropReturn]: 5,
+};
 
 const enum Prep {
   Plain, // [op] or [op, imm] copied
@@ -135,9 +187,11 @@ const RULES: Rule[] = OPCODE_TABLE.map(([name, code, imm]) => {
   return { prep: SPECIAL[name] ?? Prep.Plain, op, hasImmediate: imm !== 0, endsBlock };
 });
 
-function preparedLength(rule: Rule, bits: number, fpuTrap: boolean, metered: boolean): number {
+function preparedLength(rule: Rule, bits: number, fpuTrap: boolean, metered: boolean, fused: Fusion): number {
   if (fpuTrap) return 2; // [Trap, IllegalOpcode]
-  if (metered && rule.prep === Prep.Branch) return rule.op === Op.Br ? 3 : 5;
+  const fusedSize = FUSED_SIZE[fused];
+  if (fusedSize !== undefined) return fusedSize;
+  if ((metered || fused === Fusion.PayingBranch) && rule.prep === Prep.Branch) return rule.op === Op.Br ? 3 : 5;
   if (metered && rule.prep === Prep.CallTarget) return 3;
   switch (rule.prep) {
     case Prep.Plain:
@@ -163,6 +217,8 @@ interface Analysis {
   readonly jumpTarget: Uint8Array;
   /** 1 for the payload halves of CallIndirect, ReturnCallIndirect and TableInit. */
   readonly payload: Uint8Array;
+  /** The i64 snippet each CallInternal pc calls, when its target is one (see snippetAt). */
+  readonly snippetCalls: Map<number, { kind: I64Kind; maxStackHeight: number }>;
 }
 
 const analyses = new WeakMap<RwasmModule, Analysis>();
@@ -235,7 +291,40 @@ function analyze(module: RwasmModule): Analysis {
     }
     if (codes[pc] === Opcode.RefFunc) mark(imm);
   }
-  return { rules, slotOfGlobal, jumpTarget, payload };
+  return { rules, slotOfGlobal, jumpTarget, payload, snippetCalls: findSnippetCalls(codes, bits, length) };
+}
+
+const SNIPPETS = Object.entries(I64_KIND_BY_SNIPPET).map(([name, kind]) => ({ kind, sequence: i64Sequence(name as I64SequenceName) }));
+
+/**
+ * The reference compiler's i64 snippet functions are `StackCheck(msh) <sequence> Return`.
+ * A call whose target is exactly that can run the operation natively (only in programs that
+ * are neither metered nor traced, where nothing could tell the difference).
+ */
+function findSnippetCalls(codes: Uint16Array, bits: Uint32Array, length: number): Map<number, { kind: I64Kind; maxStackHeight: number }> {
+  const byTarget = new Map<number, { kind: I64Kind; maxStackHeight: number } | undefined>();
+  const calls = new Map<number, { kind: I64Kind; maxStackHeight: number }>();
+  for (let pc = 0; pc < length; pc++) {
+    if (codes[pc] !== Opcode.CallInternal) continue;
+    const target = bits[pc]!;
+    if (!byTarget.has(target)) byTarget.set(target, snippetAt(codes, bits, length, target));
+    const snippet = byTarget.get(target);
+    if (snippet) calls.set(pc, snippet);
+  }
+  return calls;
+}
+
+function snippetAt(codes: Uint16Array, bits: Uint32Array, length: number, target: number): { kind: I64Kind; maxStackHeight: number } | undefined {
+  if (codes[target] !== Opcode.StackCheck) return undefined;
+  search: for (const { kind, sequence } of SNIPPETS) {
+    const size = sequence.codes.length;
+    if (bits[target] !== sequence.maxStackHeight || target + size + 1 >= length) continue;
+    for (let i = 0; i < size; i++) {
+      if (codes[target + 1 + i] !== sequence.codes[i] || bits[target + 1 + i] !== sequence.bits[i]) continue search;
+    }
+    if (codes[target + 1 + size] === Opcode.Return) return { kind, maxStackHeight: sequence.maxStackHeight };
+  }
+  return undefined;
 }
 
 function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, costs: FuelCostTable | undefined, traced: boolean): Program {
@@ -243,6 +332,12 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
   const { rules, slotOfGlobal } = analysis;
   const isFpuTrap = (pc: number) => !fpu && codes[pc]! >= FPU_CODE_BASE;
   const blocks = costs ? findBlocks(module, analysis, costs, isFpuTrap, traced) : undefined;
+  // Fusions only where nothing could tell them apart from the plain instructions.
+  const plain = !blocks && !traced;
+  const snippetCalls = plain ? analysis.snippetCalls : undefined;
+  const paysFuel = (pc: number) => plain && pc < length && codes[pc] === Opcode.ConsumeFuel;
+  const fusions = plain ? planFusions(codes, bits, length, rules, snippetCalls!, isFpuTrap, analysis.jumpTarget) : undefined;
+  const fusionAt = (pc: number): Fusion => (fusions ? (fusions[pc]! as Fusion) : Fusion.None);
 
   const ipOfPc = new Int32Array(length + 1);
   let size = 0;
@@ -250,7 +345,7 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
     ipOfPc[pc] = size;
     if (blocks && blocks.blockCost[pc]! > 0) size += 2;
     if (traced) size += 2;
-    size += preparedLength(rules[pc]!, bits[pc]!, isFpuTrap(pc), blocks !== undefined);
+    size += preparedLength(rules[pc]!, bits[pc]!, isFpuTrap(pc), blocks !== undefined, fusionAt(pc));
   }
   ipOfPc[length] = size;
   const code = new Int32Array(size + 1);
@@ -260,6 +355,10 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
   for (let pc = 0; pc < length; pc++) instructionIp[pc] = ipOfPc[pc]! + (blocks && blocks.blockCost[pc]! > 0 ? 2 : 0);
   instructionIp[length] = size;
   const costOfBlockAt = (pc: number) => (blocks && pc < length ? blocks.blockCost[pc]! : 0);
+  // Where a paying transfer into pc lands and what it pays: past the block's MeterBlock (engine
+  // metering) or past a ConsumeFuel (a plain program). On failure it stops `ip - 2`, on either.
+  const landing = (pc: number): [ip: number, cost: number] =>
+    blocks ? [instructionIp[pc]!, costOfBlockAt(pc)] : paysFuel(pc) ? [ipOfPc[pc + 1]!, bits[pc]!] : [ipOfPc[pc]!, 0];
 
   for (let pc = 0; pc < length; pc++) {
     const rule = rules[pc]!;
@@ -280,14 +379,72 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
     }
     switch (rule.prep) {
       case Prep.Plain:
-        code[at] = blocks && rule.op === Op.Return ? Op.MReturn : rule.op;
-        if (rule.hasImmediate) code[at + 1] = imm;
+        switch (fusionAt(pc)) {
+          case Fusion.LocalGet2:
+          case Fusion.LocalGetConst:
+          case Fusion.LocalSetGet:
+            code[at] = FUSED_OP[fusionAt(pc)]!;
+            code[at + 1] = imm;
+            code[at + 2] = bits[pc + 1]!;
+            break;
+          case Fusion.DropReturn:
+            code[at] = Op.DropReturn;
+            code[at + 1] = imm;
+            code[at + 2] = ipOfPc[pc + 1]! - ipOfPc[pc]!; // where the Return is
+            break;
+          case Fusion.PrologueChecked:
+          case Fusion.PrologueFueled:
+            code[at] = fusionAt(pc) === Fusion.PrologueChecked ? Op.PrologueChecked : Op.PrologueFueled;
+            code[at + 1] = imm;
+            code[at + 2] = bits[pc + 1]!;
+            break;
+          case Fusion.FuelLocalGet:
+            code[at] = Op.FuelLocalGet;
+            code[at + 1] = imm;
+            code[at + 2] = bits[pc + 1]!;
+            break;
+          case Fusion.FuelDropReturn:
+            code[at] = Op.FuelDropReturn;
+            code[at + 1] = imm;
+            code[at + 2] = bits[pc + 1]!;
+            code[at + 3] = ipOfPc[pc + 2]! - ipOfPc[pc]!;
+            break;
+          case Fusion.FuelSetDropReturn:
+            code[at] = Op.FuelSetDropReturn;
+            code[at + 1] = imm;
+            code[at + 2] = bits[pc + 1]!;
+            code[at + 3] = bits[pc + 2]!;
+            code[at + 4] = ipOfPc[pc + 3]! - ipOfPc[pc]!;
+            break;
+          case Fusion.PrologueFueledChecked:
+            code[at] = Op.PrologueFueledChecked;
+            code[at + 1] = imm;
+            code[at + 2] = bits[pc + 1]!;
+            code[at + 3] = bits[pc + 2]!;
+            break;
+          case Fusion.SetDropReturn:
+            code[at] = Op.SetDropReturn;
+            code[at + 1] = imm;
+            code[at + 2] = bits[pc + 1]!;
+            code[at + 3] = ipOfPc[pc + 2]! - ipOfPc[pc]!;
+            break;
+          default:
+            code[at] = blocks && rule.op === Op.Return ? Op.MReturn : rule.op;
+            if (rule.hasImmediate) code[at + 1] = imm;
+        }
         break;
       case Prep.Branch: {
         const target = pc + (imm | 0);
         const backward = target <= pc;
-        if (blocks) {
-          // Engine metering: the branch pays for the block it enters (both ways for a BrIf).
+        if (!blocks && codes[pc] === Opcode.Br && landing(target)[1] === 0) {
+          // Only a ConsumeFuel(0) on the way: jump past it without a fuel check.
+          code[at] = backward ? Op.BrBack : Op.Br;
+          code[at + 1] = landing(target)[0];
+          break;
+        }
+        if (blocks || fusionAt(pc) === Fusion.PayingBranch) {
+          // The branch pays for what it enters (both ways for a BrIf): the block's engine cost,
+          // or in a plain program the ConsumeFuel it lands on.
           const isBr = codes[pc] === Opcode.Br;
           const eqz = codes[pc] === Opcode.BrIfEqz;
           code[at] = isBr
@@ -295,12 +452,8 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
             : eqz
               ? backward ? Op.MBrIfEqzBack : Op.MBrIfEqz
               : backward ? Op.MBrIfNezBack : Op.MBrIfNez;
-          code[at + 1] = instructionIp[target]!;
-          code[at + 2] = costOfBlockAt(target);
-          if (!isBr) {
-            code[at + 3] = costOfBlockAt(pc + 1);
-            code[at + 4] = instructionIp[pc + 1]!;
-          }
+          [code[at + 1], code[at + 2]] = landing(target);
+          if (!isBr) [code[at + 3], code[at + 4]] = landing(pc + 1);
           break;
         }
         code[at] =
@@ -317,7 +470,41 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
         code[at++] = imm;
         for (let k = 0; k < imm; k++) code[at++] = ipOfPc[pc + 1 + 2 * k]!;
         break;
-      case Prep.CallTarget:
+      case Prep.CallTarget: {
+        const fusion = fusionAt(pc);
+        if (fusion === Fusion.I64Snippet) {
+          const snippet = snippetCalls!.get(pc)!;
+          code[at] = Op.I64Snippet;
+          code[at + 1] = snippet.kind;
+          code[at + 2] = ipOfPc[imm]!;
+          code[at + 3] = snippet.maxStackHeight;
+          break;
+        }
+        if (fusion === Fusion.CallFueled) {
+          code[at] = Op.CallFueled;
+          code[at + 1] = ipOfPc[imm + 2]!;
+          code[at + 2] = bits[imm]!; // the SignatureCheck's signature
+          code[at + 3] = bits[imm + 1]!; // the ConsumeFuel's amount
+          code[at + 4] = ipOfPc[imm]!; // where the prologue starts (a trap there is reported there)
+          break;
+        }
+        if (fusion === Fusion.CallChecked) {
+          code[at] = Op.CallChecked;
+          code[at + 1] = ipOfPc[imm + 2]!;
+          code[at + 2] = bits[imm]!; // signature
+          code[at + 3] = bits[imm + 1]!; // the StackCheck's height
+          code[at + 4] = ipOfPc[imm]!;
+          break;
+        }
+        if (fusion === Fusion.CallFueledChecked) {
+          code[at] = Op.CallFueledChecked;
+          code[at + 1] = ipOfPc[imm + 3]!;
+          code[at + 2] = bits[imm]!; // signature
+          code[at + 3] = bits[imm + 1]!; // fuel
+          code[at + 4] = bits[imm + 2]!; // the StackCheck's height
+          code[at + 5] = ipOfPc[imm]!;
+          break;
+        }
         if (blocks) {
           code[at] = rule.op === Op.CallInternal ? Op.MCallInternal : Op.MReturnCallInternal;
           code[at + 1] = instructionIp[imm]!;
@@ -327,6 +514,7 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
         code[at] = rule.op;
         code[at + 1] = ipOfPc[imm]!;
         break;
+      }
       case Prep.CallIndirect:
         code[at] = Op.CallIndirect;
         code[at + 1] = imm;
@@ -384,6 +572,83 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
     globalIndexOfSlot,
     slotOfGlobal,
   };
+}
+
+/**
+ * How many instructions after its first a fusion runs past, whose slots it skips (so they keep
+ * their plain size and start no fusion). Fusions that end in a Return skip nothing: they carry
+ * the Return's offset instead, and what they cover may be fused on its own.
+ */
+const CONSUMED: Partial<Record<Fusion, number>> = {
+  [Fusion.PrologueFueledChecked]: 2,
+  [Fusion.DropReturn]: 0,
+  [Fusion.SetDropReturn]: 0,
+  [Fusion.FuelDropReturn]: 0,
+  [Fusion.FuelSetDropReturn]: 0,
+};
+
+const FUSED_OP: Partial<Record<Fusion, Op>> = {
+  [Fusion.LocalGet2]: Op.LocalGet2,
+  [Fusion.LocalGetConst]: Op.LocalGetConst,
+  [Fusion.LocalSetGet]: Op.LocalSetGet,
+};
+
+/**
+ * Which instructions of a plain program run fused with what follows them. A pair's second
+ * instruction keeps its own slot (a jump into it runs it alone) and never starts a fusion
+ * itself, so every slot a fused instruction skips has its plain size.
+ */
+function planFusions(
+  codes: Uint16Array,
+  bits: Uint32Array,
+  length: number,
+  rules: Rule[],
+  snippetCalls: ReadonlyMap<number, unknown>,
+  isFpuTrap: (pc: number) => boolean,
+  jumpTarget: Uint8Array,
+): Uint8Array {
+  const plan = new Uint8Array(length);
+  const at = (pc: number) => (pc < length ? codes[pc] : -1);
+  const paysFuel = (pc: number) => at(pc) === Opcode.ConsumeFuel;
+  let consumedUntil = -1;
+  for (let pc = 0; pc < length; pc++) {
+    if (isFpuTrap(pc)) continue;
+    const code = codes[pc]!;
+    const rule = rules[pc]!;
+    if (rule.prep === Prep.Branch) {
+      if (paysFuel(pc + (bits[pc]! | 0)) || (rule.op !== Op.Br && paysFuel(pc + 1))) plan[pc] = Fusion.PayingBranch;
+      continue;
+    }
+    if (code === Opcode.CallInternal) {
+      const target = bits[pc]!;
+      if (snippetCalls.has(pc)) plan[pc] = Fusion.I64Snippet;
+      else if (at(target) === Opcode.SignatureCheck && paysFuel(target + 1) && at(target + 2) === Opcode.StackCheck) plan[pc] = Fusion.CallFueledChecked;
+      else if (at(target) === Opcode.SignatureCheck && paysFuel(target + 1)) plan[pc] = Fusion.CallFueled;
+      else if (at(target) === Opcode.SignatureCheck && at(target + 1) === Opcode.StackCheck) plan[pc] = Fusion.CallChecked;
+      continue;
+    }
+    if (pc <= consumedUntil) continue;
+    const next = at(pc + 1);
+    let fusion = Fusion.None;
+    if (code === Opcode.SignatureCheck && next === Opcode.ConsumeFuel && at(pc + 2) === Opcode.StackCheck) fusion = Fusion.PrologueFueledChecked;
+    else if (code === Opcode.SignatureCheck && next === Opcode.ConsumeFuel) fusion = Fusion.PrologueFueled;
+    else if (code === Opcode.SignatureCheck && next === Opcode.StackCheck) fusion = Fusion.PrologueChecked;
+    else if (code === Opcode.LocalGet && next === Opcode.LocalGet) fusion = Fusion.LocalGet2;
+    else if (code === Opcode.LocalGet && next === Opcode.I32Const) fusion = Fusion.LocalGetConst;
+    else if (code === Opcode.LocalSet && next === Opcode.BulkDrop && at(pc + 2) === Opcode.Return) fusion = Fusion.SetDropReturn;
+    else if (code === Opcode.LocalSet && next === Opcode.LocalGet) fusion = Fusion.LocalSetGet;
+    else if (code === Opcode.BulkDrop && next === Opcode.Return) fusion = Fusion.DropReturn;
+    else if (code === Opcode.ConsumeFuel && next === Opcode.LocalSet && at(pc + 2) === Opcode.BulkDrop && at(pc + 3) === Opcode.Return) fusion = Fusion.FuelSetDropReturn;
+    else if (code === Opcode.ConsumeFuel && next === Opcode.BulkDrop && at(pc + 2) === Opcode.Return) fusion = Fusion.FuelDropReturn;
+    // Only where control falls in: a paying branch skips the ConsumeFuel and lands on the
+    // LocalGet, which is then better off starting a fusion of its own.
+    else if (code === Opcode.ConsumeFuel && next === Opcode.LocalGet && !jumpTarget[pc] && rules[pc - 1]?.prep !== Prep.Branch) fusion = Fusion.FuelLocalGet;
+    if (fusion !== Fusion.None) {
+      plan[pc] = fusion;
+      consumedUntil = Math.max(consumedUntil, pc + (CONSUMED[fusion] ?? 1));
+    }
+  }
+  return plan;
 }
 
 // Keeps a block's total far below 2^31 so it fits an Int32Array slot with room to spare.

@@ -4,8 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Machine, Opcode, RwasmModule, TrapCode, instruction, type Instruction } from '../../src/index.js';
-import { I64_SEQUENCES, type I64SequenceName } from '../../src/compiler/translate/i64-sequences.js';
-import { i64Sequence } from '../../src/compiler/translate/sequences.js';
+import { I64_SEQUENCES, i64Sequence, type I64SequenceName } from '../../src/format/i64-sequences.js';
 
 const M64 = (1n << 64n) - 1n;
 const s64 = (x: bigint) => BigInt.asIntN(64, x);

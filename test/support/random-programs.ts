@@ -100,7 +100,7 @@ export function program(statements: Stmt[], seed: number, entry: AsmItem[] = [])
     label('end'),
     ins.LocalSet(1), ins.Return(),
     label('helper'),
-    ins.SignatureCheck(0), ins.StackCheck(4),
+    ins.SignatureCheck(0), ins.ConsumeFuel(2), ins.StackCheck(4),
     ins.LocalGet(1), ins.I32Const(0x01000193), ins.I32Mul(), ins.I32Const(7), ins.I32Add(), ins.LocalSet(1),
     ins.Return(),
   );

@@ -5,7 +5,7 @@ import { Opcode } from '../../format/opcodes.js';
 import type { ResolvedConfig } from '../config.js';
 import type { WasmModule } from '../wasm/module.js';
 import { loweredLength, sameFuncType } from '../wasm/types.js';
-import type { I64SequenceName } from './i64-sequences.js';
+import type { I64SequenceName } from '../../format/i64-sequences.js';
 
 export type Intrinsic = NonNullable<ImportEntry['intrinsic']>;
 

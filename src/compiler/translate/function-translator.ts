@@ -15,8 +15,8 @@ import { readLocals } from '../wasm/locals.js';
 import { F32, F64, FUNCREF, I32, I64, V128, type ValueType } from '../wasm/types.js';
 import type { SnippetKind, TranslationContext } from './context.js';
 import { FUEL_BASE, FUEL_CALL, FUEL_ENTITY, FUEL_LOAD, FUEL_STORE } from '../../format/fuel-policy.js';
-import { i64Sequence, type RawSequence } from './sequences.js';
-import type { I64SequenceName } from './i64-sequences.js';
+import { i64Sequence, type RawSequence } from '../../format/i64-sequences.js';
+import type { I64SequenceName } from '../../format/i64-sequences.js';
 
 const enum Kind {
   Block,

@@ -1,0 +1,190 @@
+/**
+ * Native i64 arithmetic on 32-bit word pairs, for the reference compiler's i64 snippet
+ * functions: a call to a recognised snippet runs as one of these instead of its ~10–50 rWasm
+ * instructions (see prepare.ts). Each takes the operands [a_lo, a_hi, b_lo, b_hi] on top of
+ * the stack and leaves what the snippet leaves: [r_lo, r_hi], or [r] for comparisons.
+ */
+export const enum I64Kind {
+  Add,
+  Sub,
+  Mul,
+  Shl,
+  ShrS,
+  ShrU,
+  Rotl,
+  Rotr,
+  Eq,
+  Ne,
+  LtS,
+  LtU,
+  GtS,
+  GtU,
+  LeS,
+  LeU,
+  GeS,
+  GeU,
+  DivS,
+  DivU,
+  RemS,
+  RemU,
+}
+
+/** Which snippet (by the compiler's sequence name) each native operation stands for. */
+export const I64_KIND_BY_SNIPPET = {
+  add: I64Kind.Add,
+  sub: I64Kind.Sub,
+  mul: I64Kind.Mul,
+  shl: I64Kind.Shl,
+  shrS: I64Kind.ShrS,
+  shrU: I64Kind.ShrU,
+  rotl: I64Kind.Rotl,
+  rotr: I64Kind.Rotr,
+  eq: I64Kind.Eq,
+  ne: I64Kind.Ne,
+  ltS: I64Kind.LtS,
+  ltU: I64Kind.LtU,
+  gtS: I64Kind.GtS,
+  gtU: I64Kind.GtU,
+  leS: I64Kind.LeS,
+  leU: I64Kind.LeU,
+  geS: I64Kind.GeS,
+  geU: I64Kind.GeU,
+  divS: I64Kind.DivS,
+  divU: I64Kind.DivU,
+  remS: I64Kind.RemS,
+  remU: I64Kind.RemU,
+} as const;
+
+/** High word of the unsigned 64-bit product of two u32s. */
+function mulHigh(a: number, b: number): number {
+  const aL = a & 0xffff;
+  const aH = a >>> 16;
+  const bL = b & 0xffff;
+  const bH = b >>> 16;
+  const lh = aL * bH;
+  const hl = aH * bL;
+  const mid = ((aL * bL) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (aH * bH + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
+}
+
+const U32 = 0x1_0000_0000n;
+const toBig = (lo: number, hi: number) => (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+
+/**
+ * Whether the operation would trap (division by zero, signed overflow): those run the snippet
+ * itself, so the trap comes from where the reference raises it.
+ */
+export function i64Traps(kind: I64Kind, stack: Int32Array, sp: number): boolean {
+  if (kind < I64Kind.DivS) return false;
+  const bLo = stack[sp - 2]!;
+  const bHi = stack[sp - 1]!;
+  if ((bLo | bHi) === 0) return true;
+  // i64::MIN / -1 overflows; the remainder does not trap, but keep both on the snippet's path.
+  return (kind === I64Kind.DivS || kind === I64Kind.RemS) && bLo === -1 && bHi === -1 && stack[sp - 4] === 0 && stack[sp - 3] === -0x80000000;
+}
+
+/** Runs `kind` on the top four words; returns the new stack pointer. */
+export function i64Operation(kind: I64Kind, stack: Int32Array, sp: number): number {
+  const aLo = stack[sp - 4]!;
+  const aHi = stack[sp - 3]!;
+  const bLo = stack[sp - 2]!;
+  const bHi = stack[sp - 1]!;
+  const r = sp - 4;
+  let lo = 0;
+  let hi = 0;
+  switch (kind) {
+    case I64Kind.Add: {
+      const low = (aLo >>> 0) + (bLo >>> 0);
+      lo = low | 0;
+      hi = (aHi + bHi + (low > 0xffffffff ? 1 : 0)) | 0;
+      break;
+    }
+    case I64Kind.Sub:
+      lo = (aLo - bLo) | 0;
+      hi = (aHi - bHi - (aLo >>> 0 < bLo >>> 0 ? 1 : 0)) | 0;
+      break;
+    case I64Kind.Mul:
+      lo = Math.imul(aLo, bLo);
+      hi = (mulHigh(aLo >>> 0, bLo >>> 0) + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
+      break;
+    case I64Kind.Shl:
+    case I64Kind.ShrS:
+    case I64Kind.ShrU:
+    case I64Kind.Rotl:
+    case I64Kind.Rotr: {
+      let k = bLo & 63;
+      let op = kind;
+      if (op === I64Kind.Rotr) {
+        op = I64Kind.Rotl;
+        k = (64 - k) & 63;
+      }
+      if (k === 0) {
+        lo = aLo;
+        hi = aHi;
+      } else if (op === I64Kind.Rotl) {
+        if (k === 32) {
+          lo = aHi;
+          hi = aLo;
+        } else if (k < 32) {
+          hi = (aHi << k) | (aLo >>> (32 - k));
+          lo = (aLo << k) | (aHi >>> (32 - k));
+        } else {
+          const j = k - 32;
+          hi = (aLo << j) | (aHi >>> (32 - j));
+          lo = (aHi << j) | (aLo >>> (32 - j));
+        }
+      } else if (op === I64Kind.Shl) {
+        if (k < 32) {
+          hi = (aHi << k) | (aLo >>> (32 - k));
+          lo = aLo << k;
+        } else {
+          hi = aLo << (k - 32);
+          lo = 0;
+        }
+      } else if (k < 32) {
+        lo = (aLo >>> k) | (aHi << (32 - k));
+        hi = op === I64Kind.ShrS ? aHi >> k : (aHi >>> k) | 0;
+      } else {
+        lo = op === I64Kind.ShrS ? aHi >> (k - 32) : (aHi >>> (k - 32)) | 0;
+        hi = op === I64Kind.ShrS ? aHi >> 31 : 0;
+      }
+      break;
+    }
+    case I64Kind.DivS:
+    case I64Kind.DivU:
+    case I64Kind.RemS:
+    case I64Kind.RemU: {
+      const signed = kind === I64Kind.DivS || kind === I64Kind.RemS;
+      const a = signed ? BigInt.asIntN(64, toBig(aLo, aHi)) : BigInt.asUintN(64, toBig(aLo, aHi));
+      const b = signed ? BigInt.asIntN(64, toBig(bLo, bHi)) : BigInt.asUintN(64, toBig(bLo, bHi));
+      const v = BigInt.asUintN(64, kind === I64Kind.DivS || kind === I64Kind.DivU ? a / b : a % b);
+      lo = Number(v % U32) | 0;
+      hi = Number(v / U32) | 0;
+      break;
+    }
+    default: {
+      // comparisons: one word
+      const eq = aHi === bHi && aLo === bLo;
+      const ltU = aHi >>> 0 < bHi >>> 0 || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
+      const ltS = aHi < bHi || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
+      let result: boolean;
+      switch (kind) {
+        case I64Kind.Eq: result = eq; break;
+        case I64Kind.Ne: result = !eq; break;
+        case I64Kind.LtS: result = ltS; break;
+        case I64Kind.LtU: result = ltU; break;
+        case I64Kind.GtS: result = !ltS && !eq; break;
+        case I64Kind.GtU: result = !ltU && !eq; break;
+        case I64Kind.LeS: result = ltS || eq; break;
+        case I64Kind.LeU: result = ltU || eq; break;
+        case I64Kind.GeS: result = !ltS; break;
+        default: result = !ltU; break;
+      }
+      stack[r] = result ? 1 : 0;
+      return r + 1;
+    }
+  }
+  stack[r] = lo;
+  stack[r + 1] = hi;
+  return r + 2;
+}

@@ -1,0 +1,62 @@
+/**
+ * Plain programs run fused instructions (paying branches, call prologues, instruction pairs,
+ * i64 snippets); traced programs never do. On random programs, with fuel limits that stop
+ * them anywhere and top-ups that continue them, both must agree on everything observable:
+ * every stop (pc, fuel required, fuel consumed), the result or trap, memory and globals.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Machine, RwasmModule, assemble, type RunOutcome } from '../../src/index.js';
+import { Op } from '../../src/interpreter/execute.js';
+import { program, statement } from '../support/random-programs.js';
+
+function observe(machine: Machine, outcome: RunOutcome): unknown {
+  const common = { fuel: machine.fuelConsumed() };
+  switch (outcome.status) {
+    case 'returned':
+      return { ...common, status: 'returned', results: Array.from(outcome.results) };
+    default:
+      return { ...common, ...outcome };
+  }
+}
+
+describe('fused and unfused execution agree', () => {
+  it('the plain preparation of a compiled-style program does use fused instructions', () => {
+    const { code, labels } = assemble(program([{ kind: 'mixN', op: 'I32Xor' }, { kind: 'call' }, { kind: 'arith', op: 'I32Add', c: 3 }], 1));
+    const plain = new Machine(new RwasmModule({ code, sourcePc: labels.get('main')! })).program.code;
+    for (const op of [Op.CallFueledChecked, Op.LocalGetConst, Op.LocalGet2, Op.LocalSetGet, Op.PrologueFueledChecked]) expect(Array.from(plain)).toContain(op);
+  });
+
+  it('on random programs, through fuel stops and top-ups', () => {
+    fc.assert(
+      fc.property(
+        fc.array(statement, { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer(),
+        fc.integer({ min: 0, max: 400 }),
+        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 6 }),
+        (statements, n, seed, limit, topUps) => {
+          const { code, labels } = assemble(program(statements, seed));
+          const module = new RwasmModule({ code, sourcePc: labels.get('main')! });
+          const sides = [new Machine(module, { maxMemoryPages: 4 }), new Machine(module, { maxMemoryPages: 4, trace: () => {} })];
+          const stops = sides.map((machine) => {
+            machine.instantiate();
+            machine.resetFuel(BigInt(limit));
+            const seen: unknown[] = [];
+            let outcome = machine.run({ params: [n], resultWords: 1 });
+            for (let step = 0; ; step++) {
+              seen.push(observe(machine, outcome));
+              if (outcome.status !== 'outOfFuel' || step > 200) break;
+              machine.addFuel(topUps[step % topUps.length]!);
+              outcome = machine.resume();
+            }
+            seen.push(Buffer.from(machine.memory.subarray(0, 1024)).toString('hex'), machine.global(0));
+            return seen;
+          });
+          expect(stops[0]).toEqual(stops[1]);
+        },
+      ),
+      { seed: 0xf05e, numRuns: 300 },
+    );
+  });
+});
