@@ -121,9 +121,11 @@ interface SyscallBinding {
 export class Machine implements ExecutionContext {
   readonly program: Program;
   readonly store: Store;
-  readonly code: Int32Array;
-  readonly ipOfPc: Int32Array;
-  readonly entryIpOfPc: Int32Array;
+  // The prepared code running now: `program`, or with engine metering for a stretch metered
+  // instruction by instruction, its unfused twin (see activate). Read them, do not write them.
+  code: Int32Array;
+  ipOfPc: Int32Array;
+  entryIpOfPc: Int32Array;
   readonly codeLength: number;
   readonly data: Uint8Array;
   readonly elem: Int32Array;
@@ -144,6 +146,8 @@ export class Machine implements ExecutionContext {
   private resultWords = 0;
   private lastSyscall: number | undefined;
   private running = false;
+  private active: Program;
+  private stepping: Program | undefined;
   private readonly traceHook: TraceHook | undefined;
   private readonly traceEvent: TraceEvent = { pc: 0, opcode: 0 as Opcode, immediate: 0, stackHeight: 0, callDepth: 0, fuelConsumed: 0n };
 
@@ -161,6 +165,7 @@ export class Machine implements ExecutionContext {
       throw new RwasmError('InvalidArgument', 'tracing must match the prepared program (prepare it with trace: true)');
     }
     this.traceHook = options.trace;
+    this.active = this.program;
     this.code = this.program.code;
     this.ipOfPc = this.program.ipOfPc;
     this.entryIpOfPc = this.program.entryIpOfPc;
@@ -237,6 +242,7 @@ export class Machine implements ExecutionContext {
     const params = options.params ?? [];
     this.sp = 0;
     this.csp = 0;
+    this.use(this.program);
     this.ip = this.ipOfPc[pc]!;
     // Entering a metered program in the middle of a block: meter it from the entry on.
     if (this.entryIpOfPc[pc]! < 0) this.meterStopPc = pc;
@@ -278,10 +284,10 @@ export class Machine implements ExecutionContext {
     if (this.running) throw new RwasmError('InvalidState', 'the machine is running');
     if (this.suspension === undefined) throw new RwasmError('InvalidState', 'no execution is suspended');
     const pc = this.pc;
-    const metering = this.program.metering;
+    const metering = this.active.metering;
     const instructionIp = metering ? metering.instructionIp[pc]! : this.ipOfPc[pc]!;
     const returnPcs = new Uint32Array(this.csp);
-    for (let i = 0; i < this.csp; i++) returnPcs[i] = pcOfIp(this.program, this.callStack[i]!);
+    for (let i = 0; i < this.csp; i++) returnPcs[i] = pcOfIp(this.active, this.callStack[i]!);
     return {
       suspension: this.suspension,
       pc,
@@ -300,6 +306,7 @@ export class Machine implements ExecutionContext {
     const bad = (why: string): never => {
       throw new RwasmError('MalformedSnapshot', `execution state: ${why}`);
     };
+    this.use(this.program);
     const metering = this.program.metering;
     const { pc, meterStopPc } = state;
     if (state.suspension !== 'interrupted' && state.suspension !== 'outOfFuel') bad('unknown suspension');
@@ -382,7 +389,7 @@ export class Machine implements ExecutionContext {
 
   /** The pc of the next instruction to execute. */
   get pc(): number {
-    return pcOfIp(this.program, this.ip);
+    return pcOfIp(this.active, this.ip);
   }
 
   // -------------------------------------------------------------- loop driver
@@ -428,6 +435,8 @@ export class Machine implements ExecutionContext {
       for (;;) {
         this.fatal = undefined;
         this.lastSyscall = undefined;
+        // Fused code runs whole blocks; a block paid only in part runs unfused up to its stop.
+        this.activate(this.meterStopPc < 0 ? this.program : this.steppingProgram());
         const exit = this.meterStopPc < 0 ? execute(this) : this.executeUpToMeterStop();
         if (this.fatal !== undefined) return this.failFatal(this.fatal);
         switch (exit) {
@@ -461,7 +470,7 @@ export class Machine implements ExecutionContext {
               // The block does not fit: pay for it instruction by instruction instead.
               const pc = this.pc;
               this.meterStopPc = pc;
-              this.ip = this.program.metering!.instructionIp[pc]!;
+              this.ip = this.active.metering!.instructionIp[pc]!;
               const stopped = this.meterFrom(pc);
               if (stopped) return stopped;
               continue;
@@ -492,7 +501,7 @@ export class Machine implements ExecutionContext {
    * calls end blocks) hands control back before it executes.
    */
   private executeUpToMeterStop(): Exit {
-    const at = this.program.metering!.instructionIp[this.meterStopPc]!;
+    const at = this.active.metering!.instructionIp[this.meterStopPc]!;
     const saved = this.code[at]!;
     this.code[at] = Op.MeterStop;
     try {
@@ -507,7 +516,7 @@ export class Machine implements ExecutionContext {
    * continues at `pc`; when not even the instruction at `pc` fits, suspends there out of fuel.
    */
   private meterFrom(pc: number): RunOutcome | undefined {
-    const { costOfPc, blockEnd, instructionIp } = this.program.metering!;
+    const { costOfPc, blockEnd, instructionIp } = this.active.metering!;
     const fuel = this.store.fuel;
     const remaining = fuel.remaining();
     const budget = remaining === undefined ? Infinity : remaining > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(remaining);
@@ -527,12 +536,40 @@ export class Machine implements ExecutionContext {
 
   /** After a trap inside a metered block, gives back what was paid for the instructions after it. */
   private refundUnexecuted(trapPc: number): void {
-    const metering = this.program.metering;
+    const metering = this.active.metering;
     if (!metering || trapPc >= this.codeLength) return;
     const end = this.meterStopPc >= 0 ? this.meterStopPc : metering.blockEnd[trapPc]!;
     let unexecuted = 0;
     for (let pc = trapPc + 1; pc < end; pc++) unexecuted += metering.costOfPc[pc]!;
     if (unexecuted > 0) this.store.fuel.refund(BigInt(unexecuted));
+  }
+
+  /** The unfused preparation of a fused metered program (for stretches metered one by one). */
+  private steppingProgram(): Program {
+    if (!this.program.fused || !this.program.metering) return this.program;
+    return (this.stepping ??= prepareProgram(this.program.module, { fpu: this.program.fpu, fuelCosts: this.program.metering.costs, fuse: false }));
+  }
+
+  /** Makes `program` the running code, carrying the execution's positions over (by pc). */
+  private activate(program: Program): void {
+    const from = this.active;
+    if (from === program) return;
+    const convert = (ip: number): number => {
+      const pc = pcOfIp(from, ip);
+      if (ip === from.ipOfPc[pc]) return program.ipOfPc[pc]!;
+      if (from.metering && program.metering && ip === from.metering.instructionIp[pc]) return program.metering.instructionIp[pc]!;
+      throw new Error(`rwasm-ts internal error: no matching position for ip ${ip} (pc ${pc})`);
+    };
+    this.ip = convert(this.ip);
+    for (let i = 0; i < this.csp; i++) this.callStack[i] = convert(this.callStack[i]!);
+    this.use(program);
+  }
+
+  private use(program: Program): void {
+    this.active = program;
+    this.code = program.code;
+    this.ipOfPc = program.ipOfPc;
+    this.entryIpOfPc = program.entryIpOfPc;
   }
 
   /** Called by a traced program's loop before each instruction. */

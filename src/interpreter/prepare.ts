@@ -28,6 +28,12 @@ export interface PrepareOptions {
   fuelCosts?: FuelCostTable | undefined;
   /** Prefix every instruction with a call of the machine's trace hook. */
   trace?: boolean;
+  /**
+   * Run common instruction sequences as single fused instructions (default true; traced
+   * programs never fuse). Metered machines keep an unfused preparation beside the fused one
+   * for the rare stretches they meter instruction by instruction.
+   */
+  fuse?: boolean;
 }
 
 /**
@@ -64,6 +70,7 @@ export interface Program {
   readonly fpu: boolean;
   readonly metering: Metering | undefined;
   readonly traced: boolean;
+  readonly fused: boolean;
   /** rWasm global word index held in each dense global slot. */
   readonly globalIndexOfSlot: Uint32Array;
   readonly slotOfGlobal: ReadonlyMap<number, number>;
@@ -230,13 +237,14 @@ let nextCostTableId = 1;
 export function prepareProgram(module: RwasmModule, options: PrepareOptions = {}): Program {
   const fpu = options.fpu ?? false;
   const trace = options.trace ?? false;
+  const fuse = (options.fuse ?? true) && !trace;
   const costs = options.fuelCosts;
   let costsId = 0;
   if (costs) {
     costsId = costTableIds.get(costs) ?? 0;
     if (costsId === 0) costTableIds.set(costs, (costsId = nextCostTableId++));
   }
-  const key = `${fpu ? 1 : 0}${trace ? 1 : 0}:${costsId}`;
+  const key = `${fpu ? 1 : 0}${trace ? 1 : 0}${fuse ? 1 : 0}:${costsId}`;
   let variants = programs.get(module);
   if (!variants) programs.set(module, (variants = new Map()));
   let program = variants.get(key);
@@ -247,7 +255,7 @@ export function prepareProgram(module: RwasmModule, options: PrepareOptions = {}
       analysis = analyze(module);
       analyses.set(module, analysis);
     }
-    program = buildProgram(module, analysis, fpu, costs, trace);
+    program = buildProgram(module, analysis, fpu, costs, trace, fuse);
     variants.set(key, program);
   }
   return program;
@@ -327,7 +335,7 @@ function snippetAt(codes: Uint16Array, bits: Uint32Array, length: number, target
   return undefined;
 }
 
-function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, costs: FuelCostTable | undefined, traced: boolean): Program {
+function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, costs: FuelCostTable | undefined, traced: boolean, fuse: boolean): Program {
   const { codes, bits, length } = module.code.rawView();
   const { rules, slotOfGlobal } = analysis;
   const isFpuTrap = (pc: number) => !fpu && codes[pc]! >= FPU_CODE_BASE;
@@ -336,7 +344,7 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
   const plain = !blocks && !traced;
   const snippetCalls = plain ? analysis.snippetCalls : undefined;
   const paysFuel = (pc: number) => plain && pc < length && codes[pc] === Opcode.ConsumeFuel;
-  const fusions = plain ? planFusions(codes, bits, length, rules, snippetCalls!, isFpuTrap, analysis.jumpTarget) : undefined;
+  const fusions = fuse ? planFusions(codes, bits, length, rules, snippetCalls ?? new Map(), isFpuTrap, analysis.jumpTarget, blocks?.leader) : undefined;
   const fusionAt = (pc: number): Fusion => (fusions ? (fusions[pc]! as Fusion) : Fusion.None);
 
   const ipOfPc = new Int32Array(length + 1);
@@ -390,7 +398,7 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
           case Fusion.DropReturn:
             code[at] = Op.DropReturn;
             code[at + 1] = imm;
-            code[at + 2] = ipOfPc[pc + 1]! - ipOfPc[pc]!; // where the Return is
+            code[at + 2] = ipOfPc[pc + 1]! - at; // where the Return is
             break;
           case Fusion.PrologueChecked:
           case Fusion.PrologueFueled:
@@ -407,14 +415,14 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
             code[at] = Op.FuelDropReturn;
             code[at + 1] = imm;
             code[at + 2] = bits[pc + 1]!;
-            code[at + 3] = ipOfPc[pc + 2]! - ipOfPc[pc]!;
+            code[at + 3] = ipOfPc[pc + 2]! - at;
             break;
           case Fusion.FuelSetDropReturn:
             code[at] = Op.FuelSetDropReturn;
             code[at + 1] = imm;
             code[at + 2] = bits[pc + 1]!;
             code[at + 3] = bits[pc + 2]!;
-            code[at + 4] = ipOfPc[pc + 3]! - ipOfPc[pc]!;
+            code[at + 4] = ipOfPc[pc + 3]! - at;
             break;
           case Fusion.PrologueFueledChecked:
             code[at] = Op.PrologueFueledChecked;
@@ -426,7 +434,7 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
             code[at] = Op.SetDropReturn;
             code[at + 1] = imm;
             code[at + 2] = bits[pc + 1]!;
-            code[at + 3] = ipOfPc[pc + 2]! - ipOfPc[pc]!;
+            code[at + 3] = ipOfPc[pc + 2]! - at;
             break;
           default:
             code[at] = blocks && rule.op === Op.Return ? Op.MReturn : rule.op;
@@ -569,6 +577,7 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
     fpu,
     metering,
     traced,
+    fused: fuse,
     globalIndexOfSlot,
     slotOfGlobal,
   };
@@ -587,6 +596,14 @@ const CONSUMED: Partial<Record<Fusion, number>> = {
   [Fusion.FuelSetDropReturn]: 0,
 };
 
+/** How many instructions after its first a fusion runs (1 unless listed). */
+const COVERED: Partial<Record<Fusion, number>> = {
+  [Fusion.SetDropReturn]: 2,
+  [Fusion.PrologueFueledChecked]: 2,
+  [Fusion.FuelDropReturn]: 2,
+  [Fusion.FuelSetDropReturn]: 3,
+};
+
 const FUSED_OP: Partial<Record<Fusion, Op>> = {
   [Fusion.LocalGet2]: Op.LocalGet2,
   [Fusion.LocalGetConst]: Op.LocalGetConst,
@@ -594,9 +611,10 @@ const FUSED_OP: Partial<Record<Fusion, Op>> = {
 };
 
 /**
- * Which instructions of a plain program run fused with what follows them. A pair's second
- * instruction keeps its own slot (a jump into it runs it alone) and never starts a fusion
- * itself, so every slot a fused instruction skips has its plain size.
+ * Which instructions run fused with what follows them. A pair's second instruction keeps its
+ * own slot (a jump into it runs it alone) and never starts a fusion itself, so every slot a
+ * fused instruction skips has its plain size. With engine metering (`leader` given) only
+ * sequences inside one basic block fuse, and nothing that pays fuel on the way.
  */
 function planFusions(
   codes: Uint16Array,
@@ -606,8 +624,13 @@ function planFusions(
   snippetCalls: ReadonlyMap<number, unknown>,
   isFpuTrap: (pc: number) => boolean,
   jumpTarget: Uint8Array,
+  leader: Uint8Array | undefined,
 ): Uint8Array {
   const plan = new Uint8Array(length);
+  const inBlock = (pc: number, count: number) => {
+    for (let k = 1; k <= count; k++) if (leader?.[pc + k]) return false;
+    return true;
+  };
   const at = (pc: number) => (pc < length ? codes[pc] : -1);
   const paysFuel = (pc: number) => at(pc) === Opcode.ConsumeFuel;
   let consumedUntil = -1;
@@ -615,6 +638,7 @@ function planFusions(
     if (isFpuTrap(pc)) continue;
     const code = codes[pc]!;
     const rule = rules[pc]!;
+    if (leader && (rule.prep === Prep.Branch || code === Opcode.CallInternal || code === Opcode.ConsumeFuel)) continue;
     if (rule.prep === Prep.Branch) {
       if (paysFuel(pc + (bits[pc]! | 0)) || (rule.op !== Op.Br && paysFuel(pc + 1))) plan[pc] = Fusion.PayingBranch;
       continue;
@@ -643,6 +667,7 @@ function planFusions(
     // Only where control falls in: a paying branch skips the ConsumeFuel and lands on the
     // LocalGet, which is then better off starting a fusion of its own.
     else if (code === Opcode.ConsumeFuel && next === Opcode.LocalGet && !jumpTarget[pc] && rules[pc - 1]?.prep !== Prep.Branch) fusion = Fusion.FuelLocalGet;
+    if (fusion !== Fusion.None && !inBlock(pc, COVERED[fusion] ?? 1)) fusion = Fusion.None;
     if (fusion !== Fusion.None) {
       plan[pc] = fusion;
       consumedUntil = Math.max(consumedUntil, pc + (CONSUMED[fusion] ?? 1));
