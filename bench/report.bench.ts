@@ -1,14 +1,17 @@
 /**
  * The benchmark report (`npm run bench`, or `npm run bench -- --quick` in under a minute):
  * every kernel of bench/programs on rwasm-ts (program fuel off and on), V8's WebAssembly,
- * polywasm and webassemblyjs, interleaved, every answer checked against V8's; then the
- * decode, compile and runtime measurements. Prints a table and writes bench/RESULTS.md and
+ * polywasm and webassemblyjs, interleaved, every answer checked against V8's; the same for
+ * the engines that still run without a JIT, in a `node --jitless` child; then the decode,
+ * compile and runtime measurements. Prints tables and writes bench/RESULTS.md and
  * bench/results.svg.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINES, RWASM, RWASM_FUEL, V8, type Engine, type Runner } from './support/engines.js';
+import { fileURLToPath } from 'node:url';
+import { ENGINES, POLYWASM, RWASM, RWASM_FUEL, V8, type Engine, type Runner } from './support/engines.js';
 import { BENCH_KERNELS, type BenchKernel } from './support/kernels.js';
 import { formatMs, measureCompile, measureDecode, measureRuntime, type Measure } from './support/measures.js';
 import { barChart } from './support/chart.js';
@@ -17,9 +20,12 @@ import { benchDir } from './support/shared.js';
 const here = benchDir();
 
 const quick = process.argv.includes('--quick');
+const childInput = process.argv.includes('--jitless-child') ? process.argv[process.argv.indexOf('--jitless-child') + 1] : undefined;
 /** Each engine's n is the smallest calibration size whose run takes at least this long. */
-const TARGET_MS = quick ? 12 : 100;
-const ROUNDS = quick ? 5 : 11;
+const TARGET_MS = childInput ? (quick ? 10 : 40) : quick ? 12 : 100;
+const ROUNDS = childInput ? (quick ? 3 : 5) : quick ? 5 : 11;
+/** The engines that run without a JIT (no host WebAssembly, so no V8; webassemblyjs is wrong anyway). */
+const JITLESS_ENGINES = [RWASM, RWASM_FUEL, POLYWASM];
 
 /** Targets of issue 5, in M Wasm instructions per second, for rwasm-ts without fuel. */
 const TARGETS: Record<string, number> = { fib: 150, sum: 400, hash: 100, memory: 300, calls: 150 };
@@ -46,16 +52,10 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function benchKernel(kernel: BenchKernel): Promise<Result[]> {
-  const reference = await V8.load(kernel.wasm);
-  const expected = new Map<number, number>();
-  const expect = (n: number) => {
-    if (!expected.has(n)) expected.set(n, reference(n));
-    return expected.get(n)!;
-  };
+async function benchKernel(kernel: BenchKernel, engines: readonly Engine[], expect: (n: number) => number): Promise<Result[]> {
   const results: Result[] = [];
   const live: Array<{ engine: Engine; runner: Runner; n: number; times: number[] }> = [];
-  for (const engine of ENGINES) {
+  for (const engine of engines) {
     let runner: Runner;
     try {
       runner = await engine.load(kernel.wasm);
@@ -107,17 +107,75 @@ async function benchKernel(kernel: BenchKernel): Promise<Result[]> {
       rwasmInstructions: engine.rwasmInstructions?.(kernel.wasm, n),
     });
   }
-  return ENGINES.map((engine) => results.find((r) => r.engine === engine)!);
+  return engines.map((engine) => results.find((r) => r.engine === engine)!);
+}
+
+/** V8's answers, cached: the reference every engine is checked against. */
+async function v8Answers(kernel: BenchKernel): Promise<(n: number) => number> {
+  const reference = await V8.load(kernel.wasm);
+  const expected = new Map<number, number>();
+  return (n) => {
+    if (!expected.has(n)) expected.set(n, reference(n));
+    return expected.get(n)!;
+  };
+}
+
+interface SerializedResult {
+  kernel: string;
+  engine: string;
+  outcome: Result['outcome'];
+  detail?: string;
+  n?: number;
+  medianMs?: number;
+  rwasmInstructions?: string;
+}
+
+if (childInput) {
+  // In the --jitless child: answers come from the parent's V8, results go back as JSON.
+  const answers = JSON.parse(readFileSync(childInput, 'utf8')) as Record<string, number>;
+  const out: SerializedResult[] = [];
+  for (const kernel of BENCH_KERNELS) {
+    const expect = (n: number) => {
+      const answer = answers[`${kernel.name}:${n}`];
+      if (answer === undefined) throw new Error(`no V8 answer for ${kernel.name}(${n})`);
+      return answer;
+    };
+    for (const r of await benchKernel(kernel, JITLESS_ENGINES, expect)) {
+      out.push({ ...r, kernel: r.kernel.name, engine: r.engine.name, rwasmInstructions: r.rwasmInstructions?.toString() });
+    }
+  }
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
 }
 
 const nsPerInstruction = (r: Result) => (r.medianMs! * 1e6) / r.kernel.instructions(r.n!);
 const mips = (r: Result) => 1e3 / nsPerInstruction(r);
 
 const all: Result[] = [];
+const answerFiles: Record<string, number> = {};
 for (const kernel of BENCH_KERNELS) {
   process.stderr.write(`${kernel.title}…\n`);
-  all.push(...(await benchKernel(kernel)));
+  const expect = await v8Answers(kernel);
+  all.push(...(await benchKernel(kernel, ENGINES, expect)));
+  for (const n of kernel.sizes) answerFiles[`${kernel.name}:${n}`] = expect(n);
 }
+
+process.stderr.write('without a JIT (node --jitless)…\n');
+const jitless: Result[] = (() => {
+  const file = join(mkdtempSync(join(tmpdir(), 'rwasm-bench-')), 'answers.json');
+  writeFileSync(file, JSON.stringify(answerFiles));
+  const child = spawnSync(process.execPath, ['--jitless', fileURLToPath(import.meta.url), '--jitless-child', file, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (child.status !== 0) throw new Error(`the --jitless run failed: ${child.stderr}`);
+  return (JSON.parse(child.stdout) as SerializedResult[]).map((r) => ({
+    ...r,
+    kernel: BENCH_KERNELS.find((k) => k.name === r.kernel)!,
+    engine: JITLESS_ENGINES.find((e) => e.name === r.engine)!,
+    rwasmInstructions: r.rwasmInstructions === undefined ? undefined : BigInt(r.rwasmInstructions),
+  }));
+})();
 process.stderr.write('decode, compile, runtime…\n');
 const others: Measure[] = [...(await measureDecode(quick)), ...(await measureCompile(quick)), ...(await measureRuntime(quick))];
 
@@ -138,6 +196,13 @@ const rows = all.map((r) => {
   };
 });
 console.table(rows);
+console.table(
+  jitless.map((r) =>
+    r.outcome !== 'ok'
+      ? { kernel: r.kernel.name, engine: `${r.engine.name} (--jitless)`, n: r.n ?? '', result: `${r.outcome}: ${r.detail}` }
+      : { kernel: r.kernel.name, engine: `${r.engine.name} (--jitless)`, n: r.n!, 'median ms': r.medianMs!.toFixed(2), 'ns / Wasm instr': nsPerInstruction(r).toFixed(2), 'M Wasm instr/s': mips(r).toFixed(1) },
+  ),
+);
 console.table(others.map((m) => ({ task: m.task, median: formatMs(m.medianMs) })));
 
 // ---------------------------------------------------------------- RESULTS.md and the chart
@@ -172,6 +237,22 @@ for (const kernel of BENCH_KERNELS) {
   }
   lines.push('');
 }
+lines.push(
+  '## Without a JIT (`node --jitless`)',
+  '',
+  'Where no JIT is allowed, V8 runs no WebAssembly at all. The same kernels in a `node --jitless` child (answers checked against',
+  "the parent's V8). polywasm translates Wasm to JavaScript, which Ignition then interprets: far faster here, but it needs",
+  "`new Function` (refused under a Content-Security-Policy without 'unsafe-eval'), and it has no traps and no fuel. rwasm-ts",
+  'generates no code: in Ignition each rWasm instruction costs several dozen bytecodes of the dispatch loop.',
+  '',
+  '| kernel | engine | n | median | ns / Wasm instr | M Wasm instr/s |',
+  '|---|---|---:|---:|---:|---:|',
+);
+for (const r of jitless) {
+  if (r.outcome !== 'ok') lines.push(`| ${r.kernel.title} | ${r.engine.name} | ${r.n ?? ''} | **${r.outcome}**: ${r.detail} | | |`);
+  else lines.push(`| ${r.kernel.title} | ${r.engine.name} | ${r.n} | ${formatMs(r.medianMs!)} | ${nsPerInstruction(r).toFixed(2)} | ${mips(r).toFixed(2)} |`);
+}
+lines.push('');
 lines.push('## rwasm-ts against the targets', '', '| kernel | M Wasm instr/s | target | | fuel metering costs |', '|---|---:|---:|---|---:|');
 for (const kernel of BENCH_KERNELS) {
   const plain = all.find((r) => r.kernel === kernel && r.engine === RWASM && r.outcome === 'ok');
@@ -192,14 +273,17 @@ writeFileSync(
   barChart({
     title: 'M Wasm instructions per second (log scale; higher is better)',
     groups: BENCH_KERNELS.map((kernel) => kernel.title),
-    series: ENGINES.map((engine) => ({
-      name: engine.name,
+    series: [
+      ...ENGINES.map((engine) => ({ name: engine.name, results: all.filter((r) => r.engine === engine) })),
+      ...[RWASM, POLYWASM].map((engine) => ({ name: `${engine.name}, --jitless`, results: jitless.filter((r) => r.engine === engine) })),
+    ].map(({ name, results }) => ({
+      name,
       values: BENCH_KERNELS.map((kernel) => {
-        const r = all.find((x) => x.kernel === kernel && x.engine === engine);
+        const r = results.find((x) => x.kernel === kernel);
         return r?.outcome === 'ok' ? mips(r) : undefined;
       }),
       notes: BENCH_KERNELS.map((kernel) => {
-        const r = all.find((x) => x.kernel === kernel && x.engine === engine);
+        const r = results.find((x) => x.kernel === kernel);
         return r && r.outcome !== 'ok' ? r.outcome : undefined;
       }),
     })),

@@ -14,7 +14,7 @@ export interface Chart {
   readonly series: readonly ChartSeries[];
 }
 
-const COLORS = ['#2b6cb0', '#63b3ed', '#2f855a', '#d69e2e', '#c53030', '#805ad5'];
+const COLORS = ['#2b6cb0', '#63b3ed', '#2f855a', '#d69e2e', '#c53030', '#805ad5', '#b7791f', '#4a5568'];
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function barChart(chart: Chart): string {
@@ -28,7 +28,8 @@ export function barChart(chart: Chart): string {
   const groupGap = 18;
   const top = 44;
   const groupHeight = chart.series.length * (bar + gap) + groupGap;
-  const legendHeight = 22;
+  const legendRows = Math.ceil(chart.series.length / 4);
+  const legendHeight = 22 * legendRows;
   const height = top + chart.groups.length * groupHeight + legendHeight + 20;
   const width = left + plotWidth + 90;
   const x = (v: number) => left + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * plotWidth;
@@ -59,12 +60,11 @@ export function barChart(chart: Chart): string {
       }
     });
   });
-  let lx = 20;
-  const ly = height - legendHeight;
   chart.series.forEach((series, s) => {
+    const lx = 20 + (s % 4) * 220;
+    const ly = height - legendHeight + Math.floor(s / 4) * 22;
     out.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${COLORS[s % COLORS.length]}"/>`);
     out.push(`<text x="${lx + 16}" y="${ly + 10}">${escape(series.name)}</text>`);
-    lx += 26 + series.name.length * 6.5;
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
