@@ -8,7 +8,7 @@
  */
 import { TrapCode } from '../format/trap-codes.js';
 import { FPU_TRAPPED, executeFpu, fpuTrapCode } from './fpu.js';
-import { i64Operation, i64Traps, type I64Kind } from './i64.js';
+import { i64Operation, i64Traps, mulHigh, type I64Kind } from './i64.js';
 import type { Store } from './store.js';
 import { Table } from './store.js';
 
@@ -983,18 +983,10 @@ export function execute(m: ExecutionContext): Exit {
         ip += 1;
         break;
       case Op.I32Mul64: {
-        // Full 32×32→64 unsigned product from 16-bit halves (a double would lose low bits).
         const a = stack[sp - 2]! >>> 0;
         const b = stack[sp - 1]! >>> 0;
-        const aL = a & 0xffff;
-        const aH = a >>> 16;
-        const bL = b & 0xffff;
-        const bH = b >>> 16;
-        const lh = aL * bH;
-        const hl = aH * bL;
-        const mid = ((aL * bL) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
         stack[sp - 2] = Math.imul(a, b);
-        stack[sp - 1] = aH * bH + (lh >>> 16) + (hl >>> 16) + (mid >>> 16);
+        stack[sp - 1] = mulHigh(a, b);
         ip += 1;
         break;
       }

@@ -55,8 +55,8 @@ export const I64_KIND_BY_SNIPPET = {
   remU: I64Kind.RemU,
 } as const;
 
-/** High word of the unsigned 64-bit product of two u32s. */
-function mulHigh(a: number, b: number): number {
+/** High word of the unsigned 64-bit product of two u32s (a double would lose the low bits). */
+export function mulHigh(a: number, b: number): number {
   const aL = a & 0xffff;
   const aH = a >>> 16;
   const bL = b & 0xffff;

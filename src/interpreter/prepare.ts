@@ -391,6 +391,10 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
           case Fusion.LocalGet2:
           case Fusion.LocalGetConst:
           case Fusion.LocalSetGet:
+          case Fusion.PrologueChecked:
+          case Fusion.PrologueFueled:
+          case Fusion.FuelLocalGet:
+            // [op, this immediate, the next instruction's immediate]
             code[at] = FUSED_OP[fusionAt(pc)]!;
             code[at + 1] = imm;
             code[at + 2] = bits[pc + 1]!;
@@ -399,17 +403,6 @@ function buildProgram(module: RwasmModule, analysis: Analysis, fpu: boolean, cos
             code[at] = Op.DropReturn;
             code[at + 1] = imm;
             code[at + 2] = ipOfPc[pc + 1]! - at; // where the Return is
-            break;
-          case Fusion.PrologueChecked:
-          case Fusion.PrologueFueled:
-            code[at] = fusionAt(pc) === Fusion.PrologueChecked ? Op.PrologueChecked : Op.PrologueFueled;
-            code[at + 1] = imm;
-            code[at + 2] = bits[pc + 1]!;
-            break;
-          case Fusion.FuelLocalGet:
-            code[at] = Op.FuelLocalGet;
-            code[at + 1] = imm;
-            code[at + 2] = bits[pc + 1]!;
             break;
           case Fusion.FuelDropReturn:
             code[at] = Op.FuelDropReturn;
@@ -608,6 +601,9 @@ const FUSED_OP: Partial<Record<Fusion, Op>> = {
   [Fusion.LocalGet2]: Op.LocalGet2,
   [Fusion.LocalGetConst]: Op.LocalGetConst,
   [Fusion.LocalSetGet]: Op.LocalSetGet,
+  [Fusion.PrologueChecked]: Op.PrologueChecked,
+  [Fusion.PrologueFueled]: Op.PrologueFueled,
+  [Fusion.FuelLocalGet]: Op.FuelLocalGet,
 };
 
 /**

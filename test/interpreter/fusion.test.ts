@@ -20,6 +20,22 @@ function observe(machine: Machine, outcome: RunOutcome): unknown {
   }
 }
 
+/** Runs from `limit`, topping up after every stop; returns every stop, the memory and global 0. */
+function stopsOf(machine: Machine, n: number, limit: number, topUps: number[]): unknown[] {
+  machine.instantiate();
+  machine.resetFuel(BigInt(limit));
+  const seen: unknown[] = [];
+  let outcome = machine.run({ params: [n], resultWords: 1 });
+  for (let step = 0; ; step++) {
+    seen.push(observe(machine, outcome));
+    if (outcome.status !== 'outOfFuel' || step > 200) break;
+    machine.addFuel(topUps[step % topUps.length]!);
+    outcome = machine.resume();
+  }
+  seen.push(Buffer.from(machine.memory.subarray(0, 1024)).toString('hex'), machine.global(0));
+  return seen;
+}
+
 describe('fused and unfused execution agree', () => {
   it('the plain preparation of a compiled-style program does use fused instructions', () => {
     const { code, labels } = assemble(program([{ kind: 'mixN', op: 'I32Xor' }, { kind: 'call' }, { kind: 'arith', op: 'I32Add', c: 3 }], 1));
@@ -43,20 +59,7 @@ describe('fused and unfused execution agree', () => {
           const fused = new Machine(module, { fuelCosts, maxMemoryPages: 4 });
           const unfused = new Machine(prepareProgram(module, { fuelCosts, fuse: false }), { fuelCosts, maxMemoryPages: 4 });
           expect(fused.program.fused && !unfused.program.fused).toBe(true);
-          const stops = [fused, unfused].map((machine) => {
-            machine.instantiate();
-            machine.resetFuel(BigInt(limit));
-            const seen: unknown[] = [];
-            let outcome = machine.run({ params: [n], resultWords: 1 });
-            for (let step = 0; ; step++) {
-              seen.push(observe(machine, outcome));
-              if (outcome.status !== 'outOfFuel' || step > 200) break;
-              machine.addFuel(topUps[step % topUps.length]!);
-              outcome = machine.resume();
-            }
-            seen.push(Buffer.from(machine.memory.subarray(0, 1024)).toString('hex'), machine.global(0));
-            return seen;
-          });
+          const stops = [fused, unfused].map((machine) => stopsOf(machine, n, limit, topUps));
           expect(stops[0]).toEqual(stops[1]);
         },
       ),
@@ -76,20 +79,7 @@ describe('fused and unfused execution agree', () => {
           const { code, labels } = assemble(program(statements, seed));
           const module = new RwasmModule({ code, sourcePc: labels.get('main')! });
           const sides = [new Machine(module, { maxMemoryPages: 4 }), new Machine(module, { maxMemoryPages: 4, trace: () => {} })];
-          const stops = sides.map((machine) => {
-            machine.instantiate();
-            machine.resetFuel(BigInt(limit));
-            const seen: unknown[] = [];
-            let outcome = machine.run({ params: [n], resultWords: 1 });
-            for (let step = 0; ; step++) {
-              seen.push(observe(machine, outcome));
-              if (outcome.status !== 'outOfFuel' || step > 200) break;
-              machine.addFuel(topUps[step % topUps.length]!);
-              outcome = machine.resume();
-            }
-            seen.push(Buffer.from(machine.memory.subarray(0, 1024)).toString('hex'), machine.global(0));
-            return seen;
-          });
+          const stops = sides.map((machine) => stopsOf(machine, n, limit, topUps));
           expect(stops[0]).toEqual(stops[1]);
         },
       ),
