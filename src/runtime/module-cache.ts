@@ -45,6 +45,8 @@ export function codeHashBytes(hex: string): Uint8Array {
   return bytes;
 }
 
+const moduleHashes = new WeakMap<RwasmModule, string>();
+
 /** One cached module. */
 export class CachedModule {
   private readonly programs = new Set<Program>();
@@ -136,7 +138,8 @@ export class ModuleCache {
       if (cached) return cached;
     }
     this.misses++;
-    const module = RwasmModule.decode(bytes).verify();
+    // Verified once, when insert prepares it (prepareProgram verifies before anything is cached).
+    const module = RwasmModule.decode(bytes, { verify: false });
     return this.insert(actual, module, prepare);
   }
 
@@ -145,14 +148,17 @@ export class ModuleCache {
    * when `expectedHash` is given and differs, the module is refused with `CodeHashMismatch`.
    */
   add(module: RwasmModule, expectedHash?: CodeHashInput, prepare: PrepareOptions = {}): CachedModule {
-    const actual = normalizeCodeHash(module.codeHash());
+    // Hashing means encoding and hashing the whole module (tens of ms for a large runtime), so a
+    // module object's hash is remembered: modules are treated as immutable once handed over.
+    let hash = moduleHashes.get(module);
+    if (hash === undefined) moduleHashes.set(module, (hash = normalizeCodeHash(module.codeHash())));
+    const actual = hash;
     if (expectedHash !== undefined && normalizeCodeHash(expectedHash) !== actual) {
       throw new RwasmError('CodeHashMismatch', `the module hashes to 0x${actual}, not to 0x${normalizeCodeHash(expectedHash)}`);
     }
     const cached = this.touch(actual);
     if (cached) return cached;
     this.misses++;
-    module.verify();
     return this.insert(actual, module, prepare);
   }
 
@@ -209,7 +215,7 @@ export class ModuleCache {
       this.bytes += delta;
       this.evictFor(resized);
     });
-    entry.program(prepare); // prepared up front: a cached module is ready to run
+    entry.program(prepare); // verified and prepared up front: a cached module is ready to run
     if (entry.size > this.maxBytes) return entry; // too big for the budget: served uncached
     this.entries.set(hex, entry);
     this.bytes += entry.size;

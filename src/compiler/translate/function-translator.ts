@@ -615,27 +615,17 @@ export class FunctionTranslator {
         return;
       }
       case Wasm.I32Const:
+      case Wasm.F32Const:
+        // an f32 constant is its bits
         this.bumpFuel(FUEL_BASE);
-        this.pushType(I32);
+        this.pushType(op === Wasm.I32Const ? I32 : F32);
         this.push(1);
         this.emit(Opcode.I32Const, imm.a);
         return;
       case Wasm.I64Const:
-        this.bumpFuel(FUEL_BASE);
-        this.pushType(I64);
-        this.push(2);
-        this.emit(Opcode.I32Const, imm.lo);
-        this.emit(Opcode.I32Const, imm.hi);
-        return;
-      case Wasm.F32Const:
-        this.bumpFuel(FUEL_BASE);
-        this.pushType(F32);
-        this.push(1);
-        this.emit(Opcode.I32Const, imm.a);
-        return;
       case Wasm.F64Const:
         this.bumpFuel(FUEL_BASE);
-        this.pushType(F64);
+        this.pushType(op === Wasm.I64Const ? I64 : F64);
         this.push(2);
         this.emit(Opcode.I32Const, imm.lo);
         this.emit(Opcode.I32Const, imm.hi);
