@@ -13,17 +13,32 @@ export const DEFAULT_MAX_MEMORY_PAGES = 1024;
 export const MAX_TABLE_SIZE = 1024;
 export const MAX_TABLES = 100;
 
+const GROWTH_FACTOR = 4;
+
+/**
+ * Linear memory with room to grow: the buffer holds `capacity` pages and grows fourfold when a
+ * grow does not fit, so growing page by page costs amortised O(1) per page (each page is copied
+ * at most a third of a time on average), bounded by the fuel of the program that asks.
+ * `bytes` views exactly the live pages; `view` spans the whole buffer and is replaced only when
+ * the buffer moves (accesses are bounds-checked against `bytes.length` first).
+ */
 export class LinearMemory {
   bytes: Uint8Array = new Uint8Array(0);
   view: DataView = new DataView(this.bytes.buffer);
   pages = 0;
   readonly maxPages: number;
+  private capacityPages = 0;
 
   constructor(maxPages: number = DEFAULT_MAX_MEMORY_PAGES) {
     if (!Number.isInteger(maxPages) || maxPages < 0) {
       throw new RwasmError('InvalidArgument', `maxMemoryPages ${maxPages} is not a page count`);
     }
     this.maxPages = Math.min(maxPages, MAX_ALLOWED_MEMORY_PAGES);
+  }
+
+  /** Pages the current buffer holds (live pages and reserve). */
+  get capacity(): number {
+    return this.capacityPages;
   }
 
   /** `memory.grow`: the old page count, or -1 (0xFFFFFFFF) when the memory cannot grow. */
@@ -33,16 +48,15 @@ export class LinearMemory {
     if (delta === 0) return current;
     const desired = current + delta;
     if (desired > WASM_MAX_PAGES || desired > this.maxPages) return -1;
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(desired * PAGE_SIZE);
-    } catch {
-      return -1; // the host could not allocate: the same answer as the reference's failed reserve
+    if (desired > this.capacityPages) {
+      // Reserve room, never past the cap; when the host cannot give that much, ask for exactly
+      // what is needed before giving up like the reference's failed reserve. (The reserve is
+      // not touched, so the system commits its pages only once the program grows into them.)
+      const reserve = Math.min(Math.max(desired, this.capacityPages * GROWTH_FACTOR), this.maxPages);
+      if (!this.moveTo(reserve) && !this.moveTo(desired)) return -1;
     }
-    bytes.set(this.bytes);
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer);
     this.pages = desired;
+    this.bytes = new Uint8Array(this.view.buffer, 0, desired * PAGE_SIZE);
     return current;
   }
 
@@ -51,11 +65,26 @@ export class LinearMemory {
     if (!Number.isInteger(pages) || pages < 0 || pages > this.maxPages || prefix.length > pages * PAGE_SIZE) {
       throw new RwasmError('MalformedSnapshot', `memory of ${pages} pages does not fit this store (at most ${this.maxPages}) or its contents`);
     }
-    const bytes = new Uint8Array(pages * PAGE_SIZE);
-    bytes.set(prefix);
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer);
+    const buffer = new ArrayBuffer(pages * PAGE_SIZE);
+    this.bytes = new Uint8Array(buffer);
+    this.bytes.set(prefix);
+    this.view = new DataView(buffer);
     this.pages = pages;
+    this.capacityPages = pages;
+  }
+
+  /** A new buffer of `pages` pages holding the live contents; false when it cannot be had. */
+  private moveTo(pages: number): boolean {
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer(pages * PAGE_SIZE);
+    } catch {
+      return false;
+    }
+    new Uint8Array(buffer).set(this.bytes);
+    this.view = new DataView(buffer);
+    this.capacityPages = pages;
+    return true;
   }
 }
 
