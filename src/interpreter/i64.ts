@@ -1,9 +1,11 @@
 /**
  * Native i64 arithmetic on 32-bit word pairs, for the reference compiler's i64 snippet
  * functions: a call to a recognised snippet runs as one of these instead of its ~10–50 rWasm
- * instructions (see prepare.ts). Each takes the operands [a_lo, a_hi, b_lo, b_hi] on top of
- * the stack and leaves what the snippet leaves: [r_lo, r_hi], or [r] for comparisons.
+ * instructions (see snippets.ts). Each takes the operands a = [a_lo, a_hi], b = [b_lo, b_hi]
+ * and gives what the snippet leaves: [r_lo, r_hi], or [r] for comparisons.
  */
+import { TrapCode } from '../format/trap-codes.js';
+
 export const enum I64Kind {
   Add,
   Sub,
@@ -71,25 +73,21 @@ const U32 = 0x1_0000_0000n;
 const toBig = (lo: number, hi: number) => (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 
 /**
- * Whether the operation would trap (division by zero, signed overflow): those run the snippet
- * itself, so the trap comes from where the reference raises it.
+ * The trap the operation raises (division by zero, signed overflow), or -1. Only divisions
+ * trap; `i64::MIN % -1` is 0, as in Wasm.
  */
-export function i64Traps(kind: I64Kind, stack: Int32Array, sp: number): boolean {
-  if (kind < I64Kind.DivS) return false;
-  const bLo = stack[sp - 2]!;
-  const bHi = stack[sp - 1]!;
-  if ((bLo | bHi) === 0) return true;
-  // i64::MIN / -1 overflows; the remainder does not trap, but keep both on the snippet's path.
-  return (kind === I64Kind.DivS || kind === I64Kind.RemS) && bLo === -1 && bHi === -1 && stack[sp - 4] === 0 && stack[sp - 3] === -0x80000000;
+export function i64Trap(kind: I64Kind, aLo: number, aHi: number, bLo: number, bHi: number): number {
+  if (kind < I64Kind.DivS) return -1;
+  if ((bLo | bHi) === 0) return TrapCode.IntegerDivisionByZero;
+  if (kind === I64Kind.DivS && bLo === -1 && bHi === -1 && aLo === 0 && aHi === -0x80000000) return TrapCode.IntegerOverflow;
+  return -1;
 }
 
-/** Runs `kind` on the top four words; returns the new stack pointer. */
-export function i64Operation(kind: I64Kind, stack: Int32Array, sp: number): number {
-  const aLo = stack[sp - 4]!;
-  const aHi = stack[sp - 3]!;
-  const bLo = stack[sp - 2]!;
-  const bHi = stack[sp - 1]!;
-  const r = sp - 4;
+/**
+ * Runs `kind` on a = (aLo, aHi), b = (bLo, bHi) (division traps checked first) and writes the
+ * result words at `out[at]` (and `out[at + 1]`).
+ */
+export function i64Operation(kind: I64Kind, aLo: number, aHi: number, bLo: number, bHi: number, out: Int32Array, at: number): void {
   let lo = 0;
   let hi = 0;
   switch (kind) {
@@ -180,11 +178,10 @@ export function i64Operation(kind: I64Kind, stack: Int32Array, sp: number): numb
         case I64Kind.GeS: result = !ltS; break;
         default: result = !ltU; break;
       }
-      stack[r] = result ? 1 : 0;
-      return r + 1;
+      out[at] = result ? 1 : 0;
+      return;
     }
   }
-  stack[r] = lo;
-  stack[r + 1] = hi;
-  return r + 2;
+  out[at] = lo;
+  out[at + 1] = hi;
 }

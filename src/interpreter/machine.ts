@@ -3,21 +3,14 @@ import { wordsOf } from '../format/import-linker.js';
 import type { RwasmModule } from '../format/module.js';
 import type { Opcode } from '../format/opcodes.js';
 import { TrapCode } from '../format/trap-codes.js';
-import {
-  Exit,
-  MAX_CALL_DEPTH,
-  STACK_LIMIT,
-  STACK_SLACK,
-  SYSCALL_OK,
-  execute,
-  type ExecutionContext,
-  type FatalKind,
-} from './execute.js';
+import { Op, runBlocks } from './engine.js';
+import { Exit, MAX_CALL_DEPTH, STACK_LIMIT, STACK_SLACK, SYSCALL_OK, type ExecutionContext, type FatalKind } from './execution.js';
 import type { FuelCostTable } from './fuel-costs.js';
 import { HostCall, Trap, toFuel, type HostFunction, type HostHandler } from './host.js';
-import { Op } from './execute.js';
-import { pcOfIp, prepareProgram, type Program } from './prepare.js';
+import { Program, prepareProgram } from './program.js';
+import { step } from './stepper.js';
 import { Store } from './store.js';
+import { widthAt } from './units.js';
 
 export interface MachineOptions {
   /** Execute FPU opcodes (default false: they trap IllegalOpcode, as in the reference's default build). */
@@ -59,17 +52,18 @@ export interface TraceEvent {
 export type TraceHook = (event: TraceEvent) => void;
 
 /**
- * A suspended execution without its store: the registers, as pcs so that any preparation of
- * the same module can continue it. Snapshots are built from this.
+ * A suspended execution without its store: the registers, in pcs, so that any preparation of
+ * the same module (in any process) can continue it. Snapshots are built from this.
  */
 export interface ExecutionState {
   readonly suspension: 'interrupted' | 'outOfFuel';
   /** Next instruction. */
   readonly pc: number;
-  /** The MeterBlock in front of `pc` has already been paid. */
-  readonly afterMeter: boolean;
-  /** With engine metering: the block is paid only up to this pc (-1: all of it). */
-  readonly meterStopPc: number;
+  /**
+   * With engine metering: the instructions from `pc` up to this pc were paid for with their
+   * block before the run stopped (-1: none).
+   */
+  readonly paidUntil: number;
   /** Value stack, bottom first. */
   readonly stack: Uint32Array;
   /** Return pcs of the call stack, outermost first. */
@@ -111,6 +105,11 @@ interface SyscallBinding {
  * at a time, which may be suspended (by an interrupting syscall, or by running out of fuel)
  * and resumed exactly where it stopped.
  *
+ * Two engines share the execution: the block engine (engine.ts) runs prepared blocks, the
+ * stepper (stepper.ts) one instruction at a time where that is needed — traced machines, a
+ * metered block that does not fit the fuel left, stack use out of range. Both keep the same
+ * registers (pc, stack, call stack of return pcs), so either continues what the other stopped.
+ *
  * ```ts
  * const machine = new Machine(module, { fuelLimit: 1_000_000n, hostFunctions });
  * machine.instantiate();                               // the init code at pc 0
@@ -121,24 +120,18 @@ interface SyscallBinding {
 export class Machine implements ExecutionContext {
   readonly program: Program;
   readonly store: Store;
-  // The prepared code running now: `program`, or with engine metering for a stretch metered
-  // instruction by instruction, its unfused twin (see activate). Read them, do not write them.
-  code: Int32Array;
-  ipOfPc: Int32Array;
-  entryIpOfPc: Int32Array;
-  readonly codeLength: number;
-  readonly data: Uint8Array;
-  readonly elem: Int32Array;
-  // Execution registers, shared with the dispatch loop (read them, do not write them).
+  readonly traced: boolean;
+  // Execution registers, shared with the engines (read them, do not write them).
   readonly stack = new Int32Array(STACK_LIMIT + STACK_SLACK);
   readonly callStack = new Int32Array(MAX_CALL_DEPTH);
   sp = 0;
+  pc = 0;
   ip = 0;
   csp = 0;
   trapCode: TrapCode = TrapCode.UnreachableCodeReached;
   pendingFuel = 0;
   fatal: FatalKind | undefined = undefined;
-  meterStopPc = -1;
+  paidUntil = -1;
 
   private readonly bindings = new Map<number, SyscallBinding>();
   private readonly hostCall: HostCall;
@@ -146,32 +139,26 @@ export class Machine implements ExecutionContext {
   private resultWords = 0;
   private lastSyscall: number | undefined;
   private running = false;
-  private active: Program;
-  private stepping: Program | undefined;
+  /** The rest of this run goes through the stepper (the block engine could not prove its stack use). */
+  private stepping = false;
   private readonly traceHook: TraceHook | undefined;
   private readonly traceEvent: TraceEvent = { pc: 0, opcode: 0 as Opcode, immediate: 0, stackHeight: 0, callDepth: 0, fuelConsumed: 0n };
 
   constructor(moduleOrProgram: RwasmModule | Program, options: MachineOptions = {}) {
-    const given = 'ipOfPc' in moduleOrProgram ? moduleOrProgram : undefined;
+    const given = moduleOrProgram instanceof Program ? moduleOrProgram : undefined;
     this.program =
       given ?? prepareProgram(moduleOrProgram as RwasmModule, { fpu: options.fpu ?? false, fuelCosts: options.fuelCosts, trace: options.trace !== undefined });
     if (options.fpu !== undefined && options.fpu !== this.program.fpu) {
       throw new RwasmError('InvalidArgument', `the program was prepared with fpu ${this.program.fpu}, the machine asks for ${options.fpu}`);
     }
-    if (given && (options.fuelCosts !== undefined) !== (given.metering !== undefined)) {
+    if (given && options.fuelCosts !== given.fuelCosts) {
       throw new RwasmError('InvalidArgument', 'engine metering must match the prepared program (prepare it with the same fuelCosts)');
     }
     if (given && (options.trace !== undefined) !== given.traced) {
       throw new RwasmError('InvalidArgument', 'tracing must match the prepared program (prepare it with trace: true)');
     }
     this.traceHook = options.trace;
-    this.active = this.program;
-    this.code = this.program.code;
-    this.ipOfPc = this.program.ipOfPc;
-    this.entryIpOfPc = this.program.entryIpOfPc;
-    this.codeLength = this.program.codeLength;
-    this.data = this.program.data;
-    this.elem = this.program.elem;
+    this.traced = this.program.traced;
     if (options.store) {
       if (options.fuelLimit !== undefined || options.maxMemoryPages !== undefined) {
         throw new RwasmError('InvalidArgument', 'fuelLimit and maxMemoryPages belong to the store; set them where the shared store is made');
@@ -232,8 +219,8 @@ export class Machine implements ExecutionContext {
     this.assertIdle('run');
     const entry = options.entry ?? 'source';
     const pc = entry === 'source' ? this.program.module.sourcePc : entry === 'init' ? 0 : entry;
-    if (!Number.isInteger(pc) || pc < 0 || pc >= this.codeLength) {
-      throw new RwasmError('InvalidArgument', `entry pc ${pc} is outside the code (0..${this.codeLength - 1})`);
+    if (!Number.isInteger(pc) || pc < 0 || pc >= this.program.codeLength) {
+      throw new RwasmError('InvalidArgument', `entry pc ${pc} is outside the code (0..${this.program.codeLength - 1})`);
     }
     const resultWords = options.resultWords ?? 0;
     if (!Number.isInteger(resultWords) || resultWords < 0 || resultWords > STACK_LIMIT) {
@@ -242,10 +229,8 @@ export class Machine implements ExecutionContext {
     const params = options.params ?? [];
     this.sp = 0;
     this.csp = 0;
-    this.use(this.program);
-    this.ip = this.ipOfPc[pc]!;
-    // Entering a metered program in the middle of a block: meter it from the entry on.
-    if (this.entryIpOfPc[pc]! < 0) this.meterStopPc = pc;
+    this.pc = pc;
+    this.paidUntil = -1;
     this.resultWords = resultWords;
     if (params.length > STACK_LIMIT) return this.trapNow(TrapCode.StackOverflow);
     this.pushWords(params);
@@ -283,18 +268,12 @@ export class Machine implements ExecutionContext {
   captureExecution(): ExecutionState {
     if (this.running) throw new RwasmError('InvalidState', 'the machine is running');
     if (this.suspension === undefined) throw new RwasmError('InvalidState', 'no execution is suspended');
-    const pc = this.pc;
-    const metering = this.active.metering;
-    const instructionIp = metering ? metering.instructionIp[pc]! : this.ipOfPc[pc]!;
-    const returnPcs = new Uint32Array(this.csp);
-    for (let i = 0; i < this.csp; i++) returnPcs[i] = pcOfIp(this.active, this.callStack[i]!);
     return {
       suspension: this.suspension,
-      pc,
-      afterMeter: instructionIp !== this.ipOfPc[pc] && this.ip >= instructionIp,
-      meterStopPc: this.meterStopPc,
+      pc: this.pc,
+      paidUntil: this.paidUntil > this.pc ? this.paidUntil : -1,
       stack: this.valueStack(),
-      returnPcs,
+      returnPcs: Uint32Array.from(this.callStack.subarray(0, this.csp)),
       resultWords: this.resultWords,
       syscall: this.lastSyscall,
     };
@@ -306,29 +285,23 @@ export class Machine implements ExecutionContext {
     const bad = (why: string): never => {
       throw new RwasmError('MalformedSnapshot', `execution state: ${why}`);
     };
-    this.use(this.program);
-    const metering = this.program.metering;
-    const { pc, meterStopPc } = state;
+    const length = this.program.codeLength;
+    const { pc, paidUntil } = state;
     if (state.suspension !== 'interrupted' && state.suspension !== 'outOfFuel') bad('unknown suspension');
-    if (!Number.isInteger(pc) || pc < 0 || pc > this.codeLength) bad(`pc ${pc} is outside the code`);
+    if (!Number.isInteger(pc) || pc < 0 || pc > length) bad(`pc ${pc} is outside the code`);
     if (state.stack.length > STACK_LIMIT) bad('value stack deeper than the limit');
     if (state.returnPcs.length > MAX_CALL_DEPTH) bad('call stack deeper than the limit');
     if (!Number.isInteger(state.resultWords) || state.resultWords < 0 || state.resultWords > STACK_LIMIT) bad('result word count');
-    for (const returnPc of state.returnPcs) {
-      // A metered program may only be entered where a block starts.
-      if (returnPc > this.codeLength || this.entryIpOfPc[returnPc]! < 0) bad(`return pc ${returnPc} is not a block start`);
-    }
-    if (meterStopPc !== -1) {
-      if (!metering || pc >= this.codeLength || !Number.isInteger(meterStopPc) || meterStopPc < pc || meterStopPc >= metering.blockEnd[pc]!) {
-        bad(`meter stop ${meterStopPc} is not inside the block of pc ${pc}`);
-      }
+    for (const returnPc of state.returnPcs) if (returnPc > length) bad(`return pc ${returnPc} is outside the code`);
+    if (paidUntil !== -1 && (!this.program.metered || !Number.isInteger(paidUntil) || paidUntil <= pc || paidUntil > length)) {
+      bad(`prepaid stretch up to ${paidUntil} does not follow pc ${pc}`);
     }
     this.sp = 0;
     this.pushWords(state.stack);
-    for (let i = 0; i < state.returnPcs.length; i++) this.callStack[i] = this.ipOfPc[state.returnPcs[i]!]!;
+    this.callStack.set(state.returnPcs);
     this.csp = state.returnPcs.length;
-    this.ip = state.afterMeter && metering && pc < this.codeLength ? metering.instructionIp[pc]! : this.ipOfPc[pc]!;
-    this.meterStopPc = meterStopPc;
+    this.pc = pc;
+    this.paidUntil = paidUntil;
     this.resultWords = state.resultWords;
     this.lastSyscall = state.syscall;
     this.suspension = state.suspension;
@@ -387,13 +360,8 @@ export class Machine implements ExecutionContext {
     return Uint32Array.from(this.stack.subarray(0, Math.max(0, Math.min(this.sp, this.stack.length))));
   }
 
-  /** The pc of the next instruction to execute. */
-  get pc(): number {
-    return pcOfIp(this.active, this.ip);
-  }
-
-  // -------------------------------------------------------------- loop driver
-  /** Called by the loop for `Call(sysIndex)`; see ExecutionContext. */
+  // -------------------------------------------------------------- engines
+  /** Called by the engines for `Call(sysIndex)`; see ExecutionContext. */
   invokeSyscall(sysIndex: number): number {
     this.lastSyscall = sysIndex;
     const binding = this.bindings.get(sysIndex);
@@ -429,19 +397,33 @@ export class Machine implements ExecutionContext {
     return status;
   }
 
+  /** Called by the stepper before each instruction of a traced machine. */
+  traceInstruction(pc: number, sp: number, csp: number): void {
+    const hook = this.traceHook;
+    if (!hook) return;
+    const event = this.traceEvent;
+    event.pc = pc;
+    event.opcode = this.program.codes[pc] as Opcode;
+    event.immediate = this.program.bits[pc]!;
+    event.stackHeight = sp;
+    event.callDepth = csp;
+    event.fuelConsumed = this.store.fuel.consumed();
+    hook(event);
+  }
+
   private drive(): RunOutcome {
     this.running = true;
+    let stepFirst = false;
     try {
       for (;;) {
         this.fatal = undefined;
         this.lastSyscall = undefined;
-        // Fused code runs whole blocks; a block paid only in part runs unfused up to its stop.
-        this.activate(this.meterStopPc < 0 ? this.program : this.steppingProgram());
-        const exit = this.meterStopPc < 0 ? execute(this) : this.executeUpToMeterStop();
+        const exit = this.runEngine(stepFirst);
+        stepFirst = false;
         if (this.fatal !== undefined) return this.failFatal(this.fatal);
         switch (exit) {
           case Exit.Returned: {
-            if (this.sp < this.resultWords) return this.failFatal('StackCorrupted');
+            if (this.sp < this.resultWords || this.sp > STACK_LIMIT) return this.failFatal('StackCorrupted');
             const results = Uint32Array.from(this.stack.subarray(this.sp - this.resultWords, this.sp));
             this.resetExecution();
             return { status: 'returned', results };
@@ -466,23 +448,20 @@ export class Machine implements ExecutionContext {
             const remaining = fuel.remaining();
             const needed = BigInt(this.pendingFuel);
             if (remaining === undefined || remaining >= needed) continue; // the budget now covers it
-            if (this.code[this.ip] === Op.MeterBlock) {
+            if (this.lastEngineWasBlocks && this.program.code[this.ip] === Op.Meter) {
               // The block does not fit: pay for it instruction by instruction instead.
-              const pc = this.pc;
-              this.meterStopPc = pc;
-              this.ip = this.active.metering!.instructionIp[pc]!;
-              const stopped = this.meterFrom(pc);
-              if (stopped) return stopped;
+              stepFirst = true;
               continue;
             }
             this.suspension = 'outOfFuel';
             return { status: 'outOfFuel', pc: this.pc, required: needed - remaining };
           }
-          case Exit.MeterStop: {
-            const stopped = this.meterFrom(this.meterStopPc);
-            if (stopped) return stopped;
+          case Exit.SlowPath:
+            this.stepping = true;
             continue;
-          }
+          case Exit.HandOff:
+          case Exit.Leave:
+            continue;
           case Exit.Fatal:
             return this.failFatal('StackCorrupted');
         }
@@ -495,96 +474,41 @@ export class Machine implements ExecutionContext {
     }
   }
 
-  /**
-   * Runs a block that is paid only up to `meterStopPc`: a MeterStop written over that
-   * instruction (for the length of this synchronous call; no host code runs before it, as
-   * calls end blocks) hands control back before it executes.
-   */
-  private executeUpToMeterStop(): Exit {
-    const at = this.active.metering!.instructionIp[this.meterStopPc]!;
-    const saved = this.code[at]!;
-    this.code[at] = Op.MeterStop;
-    try {
-      return execute(this);
-    } finally {
-      this.code[at] = saved;
+  private lastEngineWasBlocks = false;
+
+  /** Runs the engine that can continue from the registers as they are. */
+  private runEngine(stepFirst: boolean): Exit {
+    const program = this.program;
+    this.lastEngineWasBlocks = false;
+    if (this.traced || this.stepping) return step(this, false);
+    // A prepaid stretch, a block given up for lack of fuel, or a stop inside a block (engine
+    // metering stops anywhere): step to where a prepared block starts.
+    if (stepFirst || this.paidUntil > this.pc || (program.covers(this.pc) && !program.canEnter(this.pc))) return step(this, true, stepFirst);
+    const entry = program.entryAt(this.pc);
+    if (entry === undefined) {
+      this.fatal = 'PcOutOfBounds';
+      return Exit.Fatal;
     }
+    const base = this.sp - entry.offset;
+    if (((base + entry.region.lo) >>> 0) > entry.region.limit) {
+      this.stepping = true;
+      return step(this, false);
+    }
+    this.sp = base;
+    this.ip = entry.ip;
+    this.lastEngineWasBlocks = true;
+    return runBlocks(this);
   }
 
-  /**
-   * Pays for as much of the current block from `pc` on as the remaining fuel allows, and
-   * continues at `pc`; when not even the instruction at `pc` fits, suspends there out of fuel.
-   */
-  private meterFrom(pc: number): RunOutcome | undefined {
-    const { costOfPc, blockEnd, instructionIp } = this.active.metering!;
-    const fuel = this.store.fuel;
-    const remaining = fuel.remaining();
-    const budget = remaining === undefined ? Infinity : remaining > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(remaining);
-    const end = blockEnd[pc]!;
-    let stop = pc;
-    let paid = 0;
-    while (stop < end && paid + costOfPc[stop]! <= budget) paid += costOfPc[stop++]!;
-    this.ip = instructionIp[pc]!;
-    this.meterStopPc = stop < end ? stop : -1;
-    if (stop === pc && stop < end) {
-      this.suspension = 'outOfFuel';
-      return { status: 'outOfFuel', pc, required: BigInt(costOfPc[pc]!) - (remaining ?? 0n) };
-    }
-    if (paid > 0) fuel.tryConsume(BigInt(paid));
-    return undefined;
-  }
-
-  /** After a trap inside a metered block, gives back what was paid for the instructions after it. */
+  /** After a trap inside a paid-for block, gives back the cost of the instructions after it. */
   private refundUnexecuted(trapPc: number): void {
-    const metering = this.active.metering;
-    if (!metering || trapPc >= this.codeLength) return;
-    const end = this.meterStopPc >= 0 ? this.meterStopPc : metering.blockEnd[trapPc]!;
+    const costs = this.program.costByCode;
+    if (!costs || this.paidUntil <= trapPc) return;
+    const { codes } = this.program;
     let unexecuted = 0;
-    for (let pc = trapPc + 1; pc < end; pc++) unexecuted += metering.costOfPc[pc]!;
+    // Payload words (the TableGet after CallIndirect, TableInit) are part of their instruction.
+    for (let pc = trapPc + widthAt(codes, trapPc); pc < this.paidUntil; pc += widthAt(codes, pc)) unexecuted += costs[codes[pc]!]!;
     if (unexecuted > 0) this.store.fuel.refund(BigInt(unexecuted));
-  }
-
-  /** The unfused preparation of a fused metered program (for stretches metered one by one). */
-  private steppingProgram(): Program {
-    if (!this.program.fused || !this.program.metering) return this.program;
-    return (this.stepping ??= prepareProgram(this.program.module, { fpu: this.program.fpu, fuelCosts: this.program.metering.costs, fuse: false }));
-  }
-
-  /** Makes `program` the running code, carrying the execution's positions over (by pc). */
-  private activate(program: Program): void {
-    const from = this.active;
-    if (from === program) return;
-    const convert = (ip: number): number => {
-      const pc = pcOfIp(from, ip);
-      if (ip === from.ipOfPc[pc]) return program.ipOfPc[pc]!;
-      if (from.metering && program.metering && ip === from.metering.instructionIp[pc]) return program.metering.instructionIp[pc]!;
-      throw new Error(`rwasm-ts internal error: no matching position for ip ${ip} (pc ${pc})`);
-    };
-    this.ip = convert(this.ip);
-    for (let i = 0; i < this.csp; i++) this.callStack[i] = convert(this.callStack[i]!);
-    this.use(program);
-  }
-
-  private use(program: Program): void {
-    this.active = program;
-    this.code = program.code;
-    this.ipOfPc = program.ipOfPc;
-    this.entryIpOfPc = program.entryIpOfPc;
-  }
-
-  /** Called by a traced program's loop before each instruction. */
-  traceInstruction(pc: number, sp: number, csp: number): void {
-    const hook = this.traceHook;
-    if (!hook) return;
-    const event = this.traceEvent;
-    event.pc = pc;
-    const code = this.program.module.code.rawView();
-    event.opcode = code.codes[pc] as Opcode;
-    event.immediate = code.bits[pc]!;
-    event.stackHeight = sp;
-    event.callDepth = csp;
-    event.fuelConsumed = this.store.fuel.consumed();
-    hook(event);
   }
 
   private failFatal(kind: FatalKind): never {
@@ -607,7 +531,8 @@ export class Machine implements ExecutionContext {
   private resetExecution(): void {
     this.sp = 0;
     this.csp = 0;
-    this.meterStopPc = -1;
+    this.paidUntil = -1;
+    this.stepping = false;
     this.suspension = undefined;
   }
 

@@ -7,7 +7,7 @@
 import { RwasmError } from '../errors.js';
 import { codeHash as keccakCodeHash } from '../format/code-hash.js';
 import { RwasmModule } from '../format/module.js';
-import { prepareProgram, type PrepareOptions, type Program } from '../interpreter/prepare.js';
+import { prepareProgram, type PrepareOptions, type Program } from '../interpreter/program.js';
 
 /** A code hash: 32 bytes, or 64 hex digits with or without `0x`. */
 export type CodeHashInput = Uint8Array | string;
@@ -52,29 +52,31 @@ export class CachedModule {
   private readonly programs = new Set<Program>();
   /** Instantiated runtimes of this module, by configuration (see SystemRuntime). */
   readonly instances = new Map<string, unknown>();
-  private sizeValue: number;
+  private readonly moduleBytes: number;
 
   constructor(
     readonly codeHash: string,
     readonly module: RwasmModule,
-    private readonly onResize: (entry: CachedModule, delta: number) => void,
+    /** Called when what the entry holds grows (a new variant, or more of one prepared). */
+    private readonly onGrow: (entry: CachedModule) => void = () => {},
   ) {
-    this.sizeValue = moduleSize(module);
+    this.moduleBytes = moduleSize(module);
   }
 
-  /** Estimated bytes this entry holds. */
+  /** Estimated bytes this entry holds: the module and what has been prepared of it so far. */
   get size(): number {
-    return this.sizeValue;
+    let bytes = this.moduleBytes;
+    for (const program of this.programs) bytes += program.bytes;
+    return bytes;
   }
 
-  /** The module prepared for the interpreter (memoised per options). */
+  /** The module prepared for the engines (memoised per options; preparation itself is lazy). */
   program(options: PrepareOptions = {}): Program {
     const program = prepareProgram(this.module, options);
     if (!this.programs.has(program)) {
       this.programs.add(program);
-      const delta = programSize(program);
-      this.sizeValue += delta;
-      this.onResize(this, delta);
+      program.onGrow(() => this.onGrow(this));
+      this.onGrow(this);
     }
     return program;
   }
@@ -85,12 +87,14 @@ function moduleSize(module: RwasmModule): number {
   return length * 6 + module.data.length + module.elem.length * 4 + module.hint.length;
 }
 
-function programSize(program: Program): number {
-  let bytes = program.code.byteLength + program.ipOfPc.byteLength;
-  if (program.entryIpOfPc !== program.ipOfPc) bytes += program.entryIpOfPc.byteLength;
-  const metering = program.metering;
-  if (metering) bytes += metering.costOfPc.byteLength + metering.blockEnd.byteLength + metering.instructionIp.byteLength;
-  return bytes;
+export interface LoadOptions {
+  /**
+   * Hash the bytes and refuse them (`CodeHashMismatch`) when they do not hash to the code hash
+   * given with them. Off by default: like Fluent, which takes a code hash and its bytecode
+   * together from the chain's state, the cache trusts a hash that comes with its bytes. Turn it
+   * on when the two come from different places.
+   */
+  verifyCodeHash?: boolean;
 }
 
 /**
@@ -109,7 +113,6 @@ export class ModuleCache {
   private hits = 0;
   private misses = 0;
   private evictions = 0;
-  private bytes = 0;
 
   constructor(options: { maxBytes?: number } = {}) {
     const maxBytes = options.maxBytes ?? ModuleCache.DEFAULT_MAX_BYTES;
@@ -119,47 +122,52 @@ export class ModuleCache {
 
   /**
    * The module with these bytes. With `expectedHash`, a cached module is returned without
-   * looking at the bytes; otherwise the bytes are hashed and, when they do not hash to
-   * `expectedHash`, refused with `CodeHashMismatch`. A miss decodes (exactly), verifies and
-   * prepares the module, then caches it.
+   * looking at the bytes, and a miss caches the bytes under that hash (hashing them first only
+   * with `verifyCodeHash`); without it the bytes are hashed (keccak256 of all of them). A miss
+   * decodes (exactly) and verifies the module; the engines prepare it as it runs.
    */
-  load(bytes: Uint8Array, expectedHash?: CodeHashInput, prepare: PrepareOptions = {}): CachedModule {
+  load(bytes: Uint8Array, expectedHash?: CodeHashInput, options: LoadOptions = {}): CachedModule {
     const expected = expectedHash === undefined ? undefined : normalizeCodeHash(expectedHash);
     if (expected !== undefined) {
       const cached = this.touch(expected);
       if (cached) return cached;
     }
-    const actual = normalizeCodeHash(keccakCodeHash(bytes));
-    if (expected !== undefined && actual !== expected) {
-      throw new RwasmError('CodeHashMismatch', `the bytes hash to 0x${actual}, not to the code hash they came with (0x${expected})`, { expected, actual });
-    }
-    if (expected === undefined) {
-      const cached = this.touch(actual);
-      if (cached) return cached;
+    let actual = expected;
+    if (expected === undefined || options.verifyCodeHash) {
+      actual = normalizeCodeHash(keccakCodeHash(bytes));
+      if (expected !== undefined && actual !== expected) {
+        throw new RwasmError('CodeHashMismatch', `the bytes hash to 0x${actual}, not to the code hash they came with (0x${expected})`, { expected, actual });
+      }
+      if (expected === undefined) {
+        const cached = this.touch(actual);
+        if (cached) return cached;
+      }
     }
     this.misses++;
-    // Verified once, when insert prepares it (prepareProgram verifies before anything is cached).
+    // Verified once, when insert makes its program (prepareProgram verifies a module first).
     const module = RwasmModule.decode(bytes, { verify: false });
-    return this.insert(actual, module, prepare);
+    return this.insert(actual!, module);
   }
 
   /**
-   * Adds an already decoded module (Fluent's `warmup`). The hash is computed from its encoding;
-   * when `expectedHash` is given and differs, the module is refused with `CodeHashMismatch`.
+   * Adds an already decoded module (Fluent's `warmup`). Without `expectedHash` (or with
+   * `verifyCodeHash`) its hash is computed from its encoding, and a differing `expectedHash`
+   * is refused with `CodeHashMismatch`.
    */
-  add(module: RwasmModule, expectedHash?: CodeHashInput, prepare: PrepareOptions = {}): CachedModule {
+  add(module: RwasmModule, expectedHash?: CodeHashInput, options: LoadOptions = {}): CachedModule {
     // Hashing means encoding and hashing the whole module (tens of ms for a large runtime), so a
     // module object's hash is remembered: modules are treated as immutable once handed over.
     let hash = moduleHashes.get(module);
-    if (hash === undefined) moduleHashes.set(module, (hash = normalizeCodeHash(module.codeHash())));
-    const actual = hash;
-    if (expectedHash !== undefined && normalizeCodeHash(expectedHash) !== actual) {
-      throw new RwasmError('CodeHashMismatch', `the module hashes to 0x${actual}, not to 0x${normalizeCodeHash(expectedHash)}`);
+    const expected = expectedHash === undefined ? undefined : normalizeCodeHash(expectedHash);
+    if (hash === undefined && (expected === undefined || options.verifyCodeHash)) moduleHashes.set(module, (hash = normalizeCodeHash(module.codeHash())));
+    if (hash !== undefined && expected !== undefined && expected !== hash) {
+      throw new RwasmError('CodeHashMismatch', `the module hashes to 0x${hash}, not to 0x${expected}`);
     }
+    const actual = hash ?? expected!;
     const cached = this.touch(actual);
     if (cached) return cached;
     this.misses++;
-    return this.insert(actual, module, prepare);
+    return this.insert(actual, module);
   }
 
   /** The cached module with this hash; `ModuleNotCached` when there is none. */
@@ -181,22 +189,23 @@ export class ModuleCache {
   }
 
   delete(codeHash: CodeHashInput): boolean {
-    const hex = normalizeCodeHash(codeHash);
-    const entry = this.entries.get(hex);
-    if (!entry) return false;
-    this.entries.delete(hex);
-    this.bytes -= entry.size;
-    return true;
+    return this.entries.delete(normalizeCodeHash(codeHash));
   }
 
   /** Empties the cache and its instantiated runtimes (Fluent's `reset_cached_runtimes`). Counters stay. */
   clear(): void {
     this.entries.clear();
-    this.bytes = 0;
   }
 
   get stats(): CacheStats {
-    return { hits: this.hits, misses: this.misses, evictions: this.evictions, bytes: this.bytes, entries: this.entries.size, maxBytes: this.maxBytes };
+    return { hits: this.hits, misses: this.misses, evictions: this.evictions, bytes: this.totalBytes(), entries: this.entries.size, maxBytes: this.maxBytes };
+  }
+
+  /** Estimated bytes of every entry (prepared code grows as modules run, so it is counted afresh). */
+  private totalBytes(): number {
+    let bytes = 0;
+    for (const entry of this.entries.values()) bytes += entry.size;
+    return bytes;
   }
 
   private touch(hex: string): CachedModule | undefined {
@@ -209,32 +218,30 @@ export class ModuleCache {
     return entry;
   }
 
-  private insert(hex: string, module: RwasmModule, prepare: PrepareOptions): CachedModule {
-    const entry = new CachedModule(hex, module, (resized, delta) => {
-      if (this.entries.get(resized.codeHash) !== resized) return;
-      this.bytes += delta;
-      this.evictFor(resized);
+  private insert(hex: string, module: RwasmModule): CachedModule {
+    const entry = new CachedModule(hex, module, (grown) => {
+      if (this.entries.get(grown.codeHash) === grown) this.evictFor(grown);
     });
-    entry.program(prepare); // verified and prepared up front: a cached module is ready to run
+    entry.program(); // verifies the module: a cached module is ready to run
     if (entry.size > this.maxBytes) return entry; // too big for the budget: served uncached
     this.entries.set(hex, entry);
-    this.bytes += entry.size;
     this.evictFor(entry);
     return entry;
   }
 
+  /** Least recently used entries go until the rest fits (checked whenever an entry is added or grows). */
   private evictFor(keep: CachedModule): void {
+    let bytes = this.totalBytes();
     for (const [hex, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+      if (bytes <= this.maxBytes) break;
       if (entry === keep) continue;
       this.entries.delete(hex);
-      this.bytes -= entry.size;
+      bytes -= entry.size;
       this.evictions++;
     }
-    if (this.bytes > this.maxBytes && this.entries.get(keep.codeHash) === keep) {
-      // Its own growth (a newly prepared variant) no longer fits: drop it as well.
+    if (bytes > this.maxBytes && this.entries.get(keep.codeHash) === keep) {
+      // Its own growth no longer fits: it goes too (its users keep what they hold).
       this.entries.delete(keep.codeHash);
-      this.bytes -= keep.size;
       this.evictions++;
     }
   }

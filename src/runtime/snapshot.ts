@@ -12,12 +12,13 @@ import { RwasmError } from '../errors.js';
 import { toHex } from '../format/code-hash.js';
 import type { ExecutionState } from '../interpreter/machine.js';
 import { MAX_TABLES, MAX_TABLE_SIZE, PAGE_SIZE } from '../interpreter/store.js';
-import { MAX_CALL_DEPTH, STACK_LIMIT } from '../interpreter/execute.js';
+import { MAX_CALL_DEPTH, STACK_LIMIT } from '../interpreter/execution.js';
 import { codeHashBytes } from './module-cache.js';
 import { INVOCATION_PARAMS_SIZE, decodeInvocationParams, encodeInvocationParams, type InvocationParams } from './invocation.js';
 
 const MAGIC = [0x52, 0x57, 0x53, 0x4e]; // "RWSN"
-export const SNAPSHOT_VERSION = 1;
+// Version 2: the engine-metering registers became one portable prepaid pc (`paidUntil`).
+export const SNAPSHOT_VERSION = 2;
 const WASM_MAX_PAGES = 65536;
 
 /** How the frame is suspended: inside a syscall, between guest-level segments, or out of fuel. */
@@ -253,8 +254,7 @@ export function encodeSnapshot(snapshot: FrameSnapshot): Uint8Array {
   if (execution) {
     w.u8(execution.suspension === 'interrupted' ? 0 : 1);
     w.u32(execution.pc);
-    w.u8(execution.afterMeter ? 1 : 0);
-    w.i32(execution.meterStopPc);
+    w.i32(execution.paidUntil);
     w.words(execution.stack);
     w.words(execution.returnPcs);
     w.u32(execution.resultWords);
@@ -340,13 +340,12 @@ export function decodeSnapshot(bytes: Uint8Array): FrameSnapshot {
     const kind = r.u8('execution suspension');
     if (kind > 1) throw malformed(`execution suspension ${kind} is unknown`);
     const pc = r.u32('pc');
-    const afterMeter = r.bool('afterMeter');
-    const meterStopPc = r.i32('meter stop');
+    const paidUntil = r.i32('prepaid pc');
     const stack = r.words('value stack', STACK_LIMIT);
     const returnPcs = r.words('call stack', MAX_CALL_DEPTH);
     const resultWords = r.u32('result words');
     const syscall = r.bool('syscall present') ? r.u32('syscall') : undefined;
-    execution = { suspension: kind === 0 ? 'interrupted' : 'outOfFuel', pc, afterMeter, meterStopPc, stack, returnPcs, resultWords, syscall };
+    execution = { suspension: kind === 0 ? 'interrupted' : 'outOfFuel', pc, paidUntil, stack, returnPcs, resultWords, syscall };
   }
   if (r.remaining !== 0) throw malformed(`${r.remaining} unexpected bytes after the last field`);
   if ((suspension === 'guest') !== (execution === undefined)) throw malformed('the suspension kind and the execution state disagree');

@@ -18,7 +18,7 @@ import { MAX_ALLOWED_MEMORY_PAGES, Store, Table, DropFlags } from '../interprete
 import { FuelCostTable } from '../interpreter/fuel-costs.js';
 import type { HostFunction } from '../interpreter/host.js';
 import { Machine, type RunOutcome, type TraceHook } from '../interpreter/machine.js';
-import type { Program } from '../interpreter/prepare.js';
+import type { Program } from '../interpreter/program.js';
 import { RuntimeContext, STATE_DEPLOY, STATE_MAIN, u64, i64, type ExecutionResult } from './context.js';
 import { ExitCode } from './exit-code.js';
 import { fluentHostFunctions, markSyscallEnvironment, type HostHandlers, type SyscallEnvironment } from './fluent-host.js';
@@ -29,8 +29,13 @@ import { decodeSnapshot, encodeSnapshot, trimmedMemory, type FrameSnapshot, type
 export interface SystemRuntimeOptions {
   /** The module, decoded or as bytes; leave out to take it from the cache by `codeHash`. */
   module?: RwasmModule | Uint8Array;
-  /** Its keccak256; bytes that do not hash to it are refused (`CodeHashMismatch`). */
+  /**
+   * Its keccak256. Given with the bytes it is trusted, as Fluent trusts the code hash that comes
+   * with a runtime's bytecode (hashing 1 MB costs more than starting the runtime); set
+   * `verifyCodeHash` to hash the bytes and refuse a mismatch (`CodeHashMismatch`).
+   */
   codeHash?: CodeHashInput;
+  verifyCodeHash?: boolean;
   /** The frame's context (fuel limit, state, call depth, input); a default one otherwise. */
   context?: RuntimeContext;
   /**
@@ -183,10 +188,16 @@ export class SystemRuntime implements SyscallEnvironment {
     return new SystemRuntime(setup, instance, key, context);
   }
 
-  private static cachedModule(options: { module?: RwasmModule | Uint8Array | undefined; codeHash?: CodeHashInput | undefined; cache?: ModuleCache | undefined }): CachedModule {
+  private static cachedModule(options: {
+    module?: RwasmModule | Uint8Array | undefined;
+    codeHash?: CodeHashInput | undefined;
+    cache?: ModuleCache | undefined;
+    verifyCodeHash?: boolean | undefined;
+  }): CachedModule {
     const cache = options.cache ?? defaultModuleCache;
-    if (options.module instanceof Uint8Array) return cache.load(options.module, options.codeHash);
-    if (options.module) return cache.add(options.module, options.codeHash);
+    const verifyCodeHash = options.verifyCodeHash ?? false;
+    if (options.module instanceof Uint8Array) return cache.load(options.module, options.codeHash, { verifyCodeHash });
+    if (options.module) return cache.add(options.module, options.codeHash, { verifyCodeHash });
     if (options.codeHash !== undefined) return cache.get(options.codeHash);
     throw new RwasmError('InvalidArgument', 'a SystemRuntime needs its module (or bytes) or the code hash of a cached one');
   }
@@ -404,9 +415,10 @@ export class SystemRuntime implements SyscallEnvironment {
    * A frame from a snapshot, on a private instance built from the snapshot's store. The module
    * comes from `module` (checked against the snapshot's code hash) or from the cache.
    */
-  static restore(bytes: Uint8Array, options: Omit<SystemRuntimeOptions, 'codeHash' | 'context' | 'consumeFuel' | 'fuelCosts' | 'fpu' | 'maxMemoryPages'> = {}): SystemRuntime {
+  static restore(bytes: Uint8Array, options: Omit<SystemRuntimeOptions, 'codeHash' | 'verifyCodeHash' | 'context' | 'consumeFuel' | 'fuelCosts' | 'fpu' | 'maxMemoryPages'> = {}): SystemRuntime {
     const snap = decodeSnapshot(bytes);
-    const entry = SystemRuntime.cachedModule({ module: options.module, codeHash: snap.codeHash, cache: options.cache });
+    // The snapshot names the module, the caller brings it: check they are the same.
+    const entry = SystemRuntime.cachedModule({ module: options.module, codeHash: snap.codeHash, cache: options.cache, verifyCodeHash: true });
     const setup = SystemRuntime.setupFor(
       {
         ...options,

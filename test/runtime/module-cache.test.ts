@@ -41,15 +41,29 @@ describe('ModuleCache', () => {
     expect(rwasmErrorOf(() => cache.get(new Uint8Array(31)))).toMatchObject({ code: 'InvalidArgument' });
   });
 
-  it('refuses bytes that do not hash to the hash they came with, and caches nothing', () => {
+  it('with verifyCodeHash, refuses bytes that do not hash to the hash they came with, and caches nothing', () => {
     const cache = new ModuleCache();
     const bytes = tiny(2);
     const wrong = codeHashHex(tiny(3));
-    const error = rwasmErrorOf(() => cache.load(bytes, wrong));
+    const error = rwasmErrorOf(() => cache.load(bytes, wrong, { verifyCodeHash: true }));
     expect(error.code).toBe('CodeHashMismatch');
     expect(error.details).toMatchObject({ expected: wrong, actual: codeHashHex(bytes) });
     expect(cache.stats.entries).toBe(0);
-    expect(rwasmErrorOf(() => cache.add(RwasmModule.decode(bytes), wrong)).code).toBe('CodeHashMismatch');
+    expect(rwasmErrorOf(() => cache.add(RwasmModule.decode(bytes), wrong, { verifyCodeHash: true })).code).toBe('CodeHashMismatch');
+    expect(cache.load(bytes, codeHashHex(bytes), { verifyCodeHash: true }).codeHash).toBe(codeHashHex(bytes));
+  });
+
+  it('trusts a code hash given with the bytes, as Fluent does (no hashing on a miss)', () => {
+    const cache = new ModuleCache();
+    const bytes = tiny(7);
+    const claimed = codeHashHex(tiny(8));
+    const entry = cache.load(bytes, claimed);
+    expect(entry.codeHash).toBe(claimed);
+    expect(entry.module.code.rawImmediate(0)).toBe(7);
+    expect(cache.get(claimed)).toBe(entry);
+    // Without a hash, the bytes are hashed: the same bytes are a different entry under their own hash.
+    expect(cache.load(bytes).codeHash).toBe(codeHashHex(bytes));
+    expect(cache.stats.entries).toBe(2);
   });
 
   it('rejects malformed bytes with the decoder’s error and caches nothing', () => {

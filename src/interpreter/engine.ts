@@ -1,0 +1,1163 @@
+/**
+ * The block engine's dispatch loop: one function, one `switch` over the prepared code that
+ * lowering.ts writes, with the registers in locals. Operands are stack slots addressed relative
+ * to `sp`, the base of the current region (see units.ts), so an instruction such as
+ * `stack[d] = stack[a] + stack[b]` stands for a whole `local.get; local.get; i32.add;
+ * local.set` and nothing is pushed or popped in between. The stack pointer itself changes only
+ * where control enters a region: at calls, returns and the rare branch between regions, which
+ * also check that the region's whole stack use lies in range (else the stepper takes over).
+ *
+ * Every point where a run can stop (fuel checks, syscalls, traps, calls and returns) is a block
+ * boundary, where the value stack holds exactly what the stepper would hold; a trap inside a
+ * block reports the pc of the instruction that raised it.
+ *
+ * `Op` is declared here, in the file that switches over it, so every `case` compiles to a
+ * literal and V8 builds a jump table.
+ */
+import { TrapCode } from '../format/trap-codes.js';
+import { OK, memoryCopy, memoryFill, memoryInit, tableCopy, tableFill, tableGrow, tableInit } from './bulk-ops.js';
+import { Exit, MAX_CALL_DEPTH, NO_SIGNATURE, STACK_LIMIT, SYSCALL_OK, type ExecutionContext } from './execution.js';
+import { FPU_TRAPPED, executeFpu, fpuTrapCode } from './fpu.js';
+import { i64Operation, i64Trap, mulHigh, type I64Kind } from './i64.js';
+import { snippetTrapPc } from './snippets.js';
+
+export enum Op {
+  // moves: [op, d, s] / [op, d, value] / [op, d, count]
+  Copy,
+  Const,
+  Zero,
+  // i32 binary, registers: [op, d, a, b]
+  Add,
+  Sub,
+  Mul,
+  DivS,
+  DivU,
+  RemS,
+  RemU,
+  And,
+  Or,
+  Xor,
+  Shl,
+  ShrS,
+  ShrU,
+  Rotl,
+  Rotr,
+  Eq,
+  Ne,
+  LtS,
+  LtU,
+  GtS,
+  GtU,
+  LeS,
+  LeU,
+  GeS,
+  GeU,
+  // i32 binary with an immediate right operand: [op, d, a, value]
+  AddI,
+  MulI,
+  AndI,
+  OrI,
+  XorI,
+  ShlI,
+  ShrSI,
+  ShrUI,
+  RotlI,
+  RotrI,
+  EqI,
+  NeI,
+  LtSI,
+  LtUI,
+  GtSI,
+  GtUI,
+  LeSI,
+  LeUI,
+  GeSI,
+  GeUI,
+  // unary: [op, d, a]
+  Eqz,
+  Clz,
+  Ctz,
+  Popcnt,
+  Extend8S,
+  Extend16S,
+  // two words out: [op, d, a, b]
+  Mul64,
+  Add64,
+  Select, // [op, d, a, b, condition]
+  // memory: [op, d, address, offset] / [op, address, value, offset]
+  Load32,
+  Load8S,
+  Load8U,
+  Load16S,
+  Load16U,
+  Load64,
+  Store32,
+  Store8,
+  Store16,
+  Store64,
+  Store32I,
+  Store8I,
+  Store16I,
+  MemorySize, // [op, d]
+  MemoryGrow, // [op, d, a]
+  // on the stack's own top (operands in their slots below h): [op, h, …]
+  MemoryFill,
+  MemoryCopy,
+  MemoryInit, // [op, h, segment]
+  DataDrop, // [op, segment]
+  ElemDrop,
+  TableSize, // [op, h, table]
+  TableGrow,
+  TableFill,
+  TableGet,
+  TableSet,
+  TableCopy, // [op, h, dst, src]
+  TableInit, // [op, h, segment, table]
+  GlobalGet, // [op, d, slot]
+  GlobalSet, // [op, slot, s]
+  GlobalSetI, // [op, slot, value]
+  Fpu, // [op, h, n]: FPU opcode 1000 + n
+  // checks and fuel
+  StackCheck, // [op, h, n]
+  SignatureCheck, // [op, signature]
+  Fuel, // [op, amount, h]: the program's ConsumeFuel
+  FuelStack, // [op, h]: ConsumeFuelStack, the amount in slot h - 1
+  Meter, // [op, cost, h, end]: engine metering charges a block (up to pc `end`) on entry
+  // a call of an i64 snippet function, run natively: [op, kind, d, a, b, snippetPc, h, maxStackHeight]
+  I64,
+  I64I, // [op, kind, d, a, lo, hi, snippetPc, h, maxStackHeight]
+  // control
+  Jump, // [op, ip]
+  JumpRebase, // [op, ip, delta, lo, limit, offset, pc]: into another region (sp += delta, then its range check)
+  BrNez, // [op, c, ip]
+  BrEqz,
+  BrEq, // [op, a, b, ip]
+  BrNe,
+  BrLtS,
+  BrLtU,
+  BrGtS,
+  BrGtU,
+  BrLeS,
+  BrLeU,
+  BrGeS,
+  BrGeU,
+  BrEqI, // [op, a, value, ip]
+  BrNeI,
+  BrLtSI,
+  BrLtUI,
+  BrGtSI,
+  BrGtUI,
+  BrLeSI,
+  BrLeUI,
+  BrGeSI,
+  BrGeUI,
+  BrTable, // [op, index, n, ip × n]
+  Return, // [op, h]
+  Call, // [op, h, targetPc, returnPc]
+  CallIndirect, // [op, h, index, signature, table, returnPc]
+  ReturnCall, // [op, h, targetPc]
+  ReturnCallIndirect, // [op, h, index, signature, table]
+  Syscall, // [op, h, sysIndex, returnPc]: the return address's region follows
+  Unreachable,
+  Trap, // [op, trapCode, h]
+  Leave, // [op, pc, h]: continue at pc outside this unit
+  SlowPath, // [op, h]: the stepper runs this block
+}
+
+/** Words an op takes, by op (for walking prepared code). */
+export const OP_WORDS: Readonly<Record<number, number>> = (() => {
+  const words: Record<number, number> = {};
+  const set = (size: number, ...ops: Op[]) => ops.forEach((op) => (words[op] = size));
+  for (let op = Op.Copy; op <= Op.SlowPath; op++) words[op] = 0;
+  set(3, Op.Copy, Op.Const, Op.Zero, Op.Eqz, Op.Clz, Op.Ctz, Op.Popcnt, Op.Extend8S, Op.Extend16S, Op.MemoryGrow);
+  for (let op = Op.Add; op <= Op.GeUI; op++) words[op] = 4;
+  set(4, Op.Mul64, Op.Add64, Op.Load32, Op.Load8S, Op.Load8U, Op.Load16S, Op.Load16U, Op.Load64);
+  set(4, Op.Store32, Op.Store8, Op.Store16, Op.Store64, Op.Store32I, Op.Store8I, Op.Store16I);
+  set(5, Op.Select);
+  set(2, Op.MemorySize, Op.MemoryFill, Op.MemoryCopy, Op.DataDrop, Op.ElemDrop, Op.SignatureCheck, Op.FuelStack, Op.Jump, Op.Return, Op.SlowPath);
+  set(3, Op.MemoryInit, Op.TableSize, Op.TableGrow, Op.TableFill, Op.TableGet, Op.TableSet, Op.GlobalGet, Op.GlobalSet, Op.GlobalSetI, Op.Fpu);
+  set(4, Op.Meter);
+  set(3, Op.StackCheck, Op.Fuel, Op.BrNez, Op.BrEqz, Op.ReturnCall, Op.Trap, Op.Leave);
+  set(4, Op.TableCopy, Op.TableInit, Op.Call, Op.Syscall);
+  for (let op = Op.BrEq; op <= Op.BrGeUI; op++) words[op] = 4;
+  set(8, Op.I64);
+  set(9, Op.I64I);
+  set(5, Op.ReturnCallIndirect);
+  set(7, Op.JumpRebase);
+  set(6, Op.CallIndirect);
+  set(1, Op.Unreachable);
+  return words;
+})();
+
+/**
+ * Runs prepared code from `m.ip` with `m.sp` the base of the region it is in, until the run
+ * ends or stops. On return `m.sp` is the real stack pointer and `m.pc` the pc to report or
+ * continue at.
+ */
+export function runBlocks(m: ExecutionContext): Exit {
+  const program = m.program;
+  let code = program.code;
+  let ipOfPc = program.ipOfPc;
+  const stack = m.stack;
+  const callStack = m.callStack;
+  const store = m.store;
+  const globals = store.globals;
+  const tables = store.tables;
+  const elem = program.elem;
+  let memory = store.memory.bytes;
+  let view = store.memory.view;
+  let memLen = memory.length;
+  let sp = m.sp;
+  let ip = m.ip;
+  let csp = m.csp;
+  let fuel = store.fuel.budget;
+  let lastSig = store.lastSignature;
+  let exit: Exit;
+  let trap = TrapCode.UnreachableCodeReached;
+  // Where the run stops: the real stack pointer and, when not the pc of the op at `ip`, the pc.
+  let exitSp = 0;
+  let exitPc = -1;
+  // With engine metering: the end of the block the last Meter paid for.
+  let paidEnd = -1;
+
+  loop: for (;;) {
+    switch (code[ip]) {
+      // ---------------------------------------------------------------- moves
+      case Op.Copy:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]!;
+        ip += 3;
+        break;
+      case Op.Const:
+        stack[sp + code[ip + 1]!] = code[ip + 2]!;
+        ip += 3;
+        break;
+      case Op.Zero: {
+        const at = sp + code[ip + 1]!;
+        stack.fill(0, at, at + code[ip + 2]!);
+        ip += 3;
+        break;
+      }
+
+      // ---------------------------------------------------------------- i32, registers
+      case Op.Add:
+        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! + stack[sp + code[ip + 3]!]!) | 0;
+        ip += 4;
+        break;
+      case Op.Sub:
+        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! - stack[sp + code[ip + 3]!]!) | 0;
+        ip += 4;
+        break;
+      case Op.Mul:
+        stack[sp + code[ip + 1]!] = Math.imul(stack[sp + code[ip + 2]!]!, stack[sp + code[ip + 3]!]!);
+        ip += 4;
+        break;
+      case Op.DivS: {
+        const a = stack[sp + code[ip + 2]!]!;
+        const b = stack[sp + code[ip + 3]!]!;
+        if (b === 0 || (a === -0x80000000 && b === -1)) {
+          trap = b === 0 ? TrapCode.IntegerDivisionByZero : TrapCode.IntegerOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = (a / b) | 0;
+        ip += 4;
+        break;
+      }
+      case Op.DivU: {
+        const b = stack[sp + code[ip + 3]!]! >>> 0;
+        if (b === 0) {
+          trap = TrapCode.IntegerDivisionByZero;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = ((stack[sp + code[ip + 2]!]! >>> 0) / b) | 0;
+        ip += 4;
+        break;
+      }
+      case Op.RemS: {
+        const b = stack[sp + code[ip + 3]!]!;
+        if (b === 0) {
+          trap = TrapCode.IntegerDivisionByZero;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! % b) | 0;
+        ip += 4;
+        break;
+      }
+      case Op.RemU: {
+        const b = stack[sp + code[ip + 3]!]! >>> 0;
+        if (b === 0) {
+          trap = TrapCode.IntegerDivisionByZero;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = ((stack[sp + code[ip + 2]!]! >>> 0) % b) | 0;
+        ip += 4;
+        break;
+      }
+      case Op.And:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! & stack[sp + code[ip + 3]!]!;
+        ip += 4;
+        break;
+      case Op.Or:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! | stack[sp + code[ip + 3]!]!;
+        ip += 4;
+        break;
+      case Op.Xor:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! ^ stack[sp + code[ip + 3]!]!;
+        ip += 4;
+        break;
+      case Op.Shl:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! << stack[sp + code[ip + 3]!]!;
+        ip += 4;
+        break;
+      case Op.ShrS:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >> stack[sp + code[ip + 3]!]!;
+        ip += 4;
+        break;
+      case Op.ShrU:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> stack[sp + code[ip + 3]!]!;
+        ip += 4;
+        break;
+      case Op.Rotl: {
+        const x = stack[sp + code[ip + 2]!]!;
+        const k = stack[sp + code[ip + 3]!]! & 31;
+        stack[sp + code[ip + 1]!] = (x << k) | (x >>> ((32 - k) & 31));
+        ip += 4;
+        break;
+      }
+      case Op.Rotr: {
+        const x = stack[sp + code[ip + 2]!]!;
+        const k = stack[sp + code[ip + 3]!]! & 31;
+        stack[sp + code[ip + 1]!] = (x >>> k) | (x << ((32 - k) & 31));
+        ip += 4;
+        break;
+      }
+      case Op.Eq:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] === stack[sp + code[ip + 3]!] ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.Ne:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] !== stack[sp + code[ip + 3]!] ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LtS:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! < stack[sp + code[ip + 3]!]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LtU:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 < stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GtS:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! > stack[sp + code[ip + 3]!]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GtU:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 > stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LeS:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! <= stack[sp + code[ip + 3]!]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LeU:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 <= stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GeS:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >= stack[sp + code[ip + 3]!]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GeU:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 >= stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+
+      // ---------------------------------------------------------------- i32, immediate
+      case Op.AddI:
+        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! + code[ip + 3]!) | 0;
+        ip += 4;
+        break;
+      case Op.MulI:
+        stack[sp + code[ip + 1]!] = Math.imul(stack[sp + code[ip + 2]!]!, code[ip + 3]!);
+        ip += 4;
+        break;
+      case Op.AndI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! & code[ip + 3]!;
+        ip += 4;
+        break;
+      case Op.OrI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! | code[ip + 3]!;
+        ip += 4;
+        break;
+      case Op.XorI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! ^ code[ip + 3]!;
+        ip += 4;
+        break;
+      case Op.ShlI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! << code[ip + 3]!;
+        ip += 4;
+        break;
+      case Op.ShrSI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >> code[ip + 3]!;
+        ip += 4;
+        break;
+      case Op.ShrUI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> code[ip + 3]!;
+        ip += 4;
+        break;
+      case Op.RotlI: {
+        const x = stack[sp + code[ip + 2]!]!;
+        const k = code[ip + 3]! & 31;
+        stack[sp + code[ip + 1]!] = (x << k) | (x >>> ((32 - k) & 31));
+        ip += 4;
+        break;
+      }
+      case Op.RotrI: {
+        const x = stack[sp + code[ip + 2]!]!;
+        const k = code[ip + 3]! & 31;
+        stack[sp + code[ip + 1]!] = (x >>> k) | (x << ((32 - k) & 31));
+        ip += 4;
+        break;
+      }
+      case Op.EqI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] === code[ip + 3] ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.NeI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] !== code[ip + 3] ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LtSI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! < code[ip + 3]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LtUI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 < code[ip + 3]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GtSI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! > code[ip + 3]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GtUI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 > code[ip + 3]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LeSI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! <= code[ip + 3]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.LeUI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 <= code[ip + 3]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GeSI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >= code[ip + 3]! ? 1 : 0;
+        ip += 4;
+        break;
+      case Op.GeUI:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 >= code[ip + 3]! >>> 0 ? 1 : 0;
+        ip += 4;
+        break;
+
+      // ---------------------------------------------------------------- unary, wide, select
+      case Op.Eqz:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] === 0 ? 1 : 0;
+        ip += 3;
+        break;
+      case Op.Clz:
+        stack[sp + code[ip + 1]!] = Math.clz32(stack[sp + code[ip + 2]!]!);
+        ip += 3;
+        break;
+      case Op.Ctz: {
+        const x = stack[sp + code[ip + 2]!]!;
+        stack[sp + code[ip + 1]!] = x === 0 ? 32 : 31 - Math.clz32(x & -x);
+        ip += 3;
+        break;
+      }
+      case Op.Popcnt: {
+        let x = stack[sp + code[ip + 2]!]!;
+        x = x - ((x >>> 1) & 0x55555555);
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        stack[sp + code[ip + 1]!] = Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+        ip += 3;
+        break;
+      }
+      case Op.Extend8S:
+        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! << 24) >> 24;
+        ip += 3;
+        break;
+      case Op.Extend16S:
+        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! << 16) >> 16;
+        ip += 3;
+        break;
+      case Op.Mul64: {
+        const a = stack[sp + code[ip + 2]!]! >>> 0;
+        const b = stack[sp + code[ip + 3]!]! >>> 0;
+        const d = sp + code[ip + 1]!;
+        stack[d] = Math.imul(a, b);
+        stack[d + 1] = mulHigh(a, b);
+        ip += 4;
+        break;
+      }
+      case Op.Add64: {
+        const sum = (stack[sp + code[ip + 2]!]! >>> 0) + (stack[sp + code[ip + 3]!]! >>> 0);
+        const d = sp + code[ip + 1]!;
+        stack[d] = sum | 0;
+        stack[d + 1] = sum > 0xffffffff ? 1 : 0;
+        ip += 4;
+        break;
+      }
+      case Op.Select:
+        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 4]!] !== 0 ? stack[sp + code[ip + 2]!]! : stack[sp + code[ip + 3]!]!;
+        ip += 5;
+        break;
+
+      // ---------------------------------------------------------------- memory
+      case Op.Load32: {
+        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 4 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = view.getInt32(address, true);
+        ip += 4;
+        break;
+      }
+      case Op.Load8S: {
+        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = (memory[address]! << 24) >> 24;
+        ip += 4;
+        break;
+      }
+      case Op.Load8U: {
+        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = memory[address]!;
+        ip += 4;
+        break;
+      }
+      case Op.Load16S: {
+        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 2 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = view.getInt16(address, true);
+        ip += 4;
+        break;
+      }
+      case Op.Load16U: {
+        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 2 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[sp + code[ip + 1]!] = view.getUint16(address, true);
+        ip += 4;
+        break;
+      }
+      case Op.Load64: {
+        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 8 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        const d = sp + code[ip + 1]!;
+        stack[d] = view.getInt32(address, true);
+        stack[d + 1] = view.getInt32(address + 4, true);
+        ip += 4;
+        break;
+      }
+      case Op.Store32: {
+        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 4 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        view.setInt32(address, stack[sp + code[ip + 2]!]!, true);
+        ip += 4;
+        break;
+      }
+      case Op.Store8: {
+        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        memory[address] = stack[sp + code[ip + 2]!]!;
+        ip += 4;
+        break;
+      }
+      case Op.Store16: {
+        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 2 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        view.setInt16(address, stack[sp + code[ip + 2]!]!, true);
+        ip += 4;
+        break;
+      }
+      case Op.Store64: {
+        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 8 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        const v = sp + code[ip + 2]!;
+        view.setInt32(address, stack[v]!, true);
+        view.setInt32(address + 4, stack[v + 1]!, true);
+        ip += 4;
+        break;
+      }
+      case Op.Store32I: {
+        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 4 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        view.setInt32(address, code[ip + 2]!, true);
+        ip += 4;
+        break;
+      }
+      case Op.Store8I: {
+        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        memory[address] = code[ip + 2]!;
+        ip += 4;
+        break;
+      }
+      case Op.Store16I: {
+        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        if (address + 2 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        view.setInt16(address, code[ip + 2]!, true);
+        ip += 4;
+        break;
+      }
+      case Op.MemorySize:
+        stack[sp + code[ip + 1]!] = store.memory.pages;
+        ip += 2;
+        break;
+      case Op.MemoryGrow:
+        stack[sp + code[ip + 1]!] = store.memory.grow(stack[sp + code[ip + 2]!]! >>> 0);
+        memory = store.memory.bytes;
+        view = store.memory.view;
+        memLen = memory.length;
+        ip += 3;
+        break;
+      case Op.MemoryFill:
+      case Op.MemoryCopy:
+      case Op.MemoryInit: {
+        const top = sp + code[ip + 1]!;
+        const a = stack[top - 3]!;
+        const b = stack[top - 2]!;
+        const n = stack[top - 1]!;
+        const op = code[ip]!;
+        const status = op === Op.MemoryFill ? memoryFill(store, a, b, n) : op === Op.MemoryCopy ? memoryCopy(store, a, b, n) : memoryInit(store, program.data, code[ip + 2]! >>> 0, a, b, n);
+        if (status !== OK) {
+          trap = status;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        ip += op === Op.MemoryInit ? 3 : 2;
+        break;
+      }
+      case Op.DataDrop:
+        store.dataDropped.drop(code[ip + 1]! >>> 0);
+        ip += 2;
+        break;
+      case Op.ElemDrop:
+        store.elemDropped.drop(code[ip + 1]! >>> 0);
+        ip += 2;
+        break;
+
+      // ---------------------------------------------------------------- tables
+      case Op.TableGrow: {
+        const top = sp + code[ip + 1]!;
+        stack[top - 2] = tableGrow(store, code[ip + 2]!, stack[top - 2]!, stack[top - 1]!);
+        ip += 3;
+        break;
+      }
+      case Op.TableSize:
+      case Op.TableFill:
+      case Op.TableGet:
+      case Op.TableSet:
+      case Op.TableCopy:
+      case Op.TableInit: {
+        const op = code[ip]!;
+        const top = sp + code[ip + 1]!;
+        const table = tables[op === Op.TableInit ? code[ip + 3]! : code[ip + 2]!];
+        const source = op === Op.TableCopy ? tables[code[ip + 3]!] : table;
+        if (table === undefined || source === undefined) {
+          m.fatal = 'MissingTable';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        let status = OK;
+        switch (op) {
+          case Op.TableSize:
+            stack[top] = table.size;
+            break;
+          case Op.TableGet: {
+            const i = stack[top - 1]! >>> 0;
+            if (i >= table.size) status = TrapCode.TableOutOfBounds;
+            else stack[top - 1] = table.elements[i]!;
+            break;
+          }
+          case Op.TableSet: {
+            const i = stack[top - 2]! >>> 0;
+            if (i >= table.size) status = TrapCode.TableOutOfBounds;
+            else table.elements[i] = stack[top - 1]!;
+            break;
+          }
+          case Op.TableFill:
+            status = tableFill(table, stack[top - 3]!, stack[top - 2]!, stack[top - 1]!);
+            break;
+          case Op.TableCopy:
+            status = tableCopy(table, source, stack[top - 3]!, stack[top - 2]!, stack[top - 1]!);
+            break;
+          default:
+            status = tableInit(store, table, elem, code[ip + 2]! >>> 0, stack[top - 3]!, stack[top - 2]!, stack[top - 1]!);
+        }
+        if (status !== OK) {
+          trap = status;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        ip += op === Op.TableCopy || op === Op.TableInit ? 4 : 3;
+        break;
+      }
+
+      // ---------------------------------------------------------------- globals, fpu
+      case Op.GlobalGet:
+        stack[sp + code[ip + 1]!] = globals[code[ip + 2]!]!;
+        ip += 3;
+        break;
+      case Op.GlobalSet:
+        globals[code[ip + 1]!] = stack[sp + code[ip + 2]!]!;
+        ip += 3;
+        break;
+      case Op.GlobalSetI:
+        globals[code[ip + 1]!] = code[ip + 2]!;
+        ip += 3;
+        break;
+      case Op.Fpu:
+        if (executeFpu(code[ip + 2]!, stack, sp + code[ip + 1]!) === FPU_TRAPPED) {
+          trap = fpuTrapCode;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        ip += 3;
+        break;
+
+      // ---------------------------------------------------------------- checks, fuel
+      case Op.StackCheck:
+        if (sp + code[ip + 1]! + (code[ip + 2]! >>> 0) > STACK_LIMIT) {
+          trap = TrapCode.StackOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        ip += 3;
+        break;
+      case Op.SignatureCheck:
+        if (lastSig !== NO_SIGNATURE) {
+          const announced = lastSig;
+          lastSig = NO_SIGNATURE;
+          if (announced !== code[ip + 1]! >>> 0) {
+            trap = TrapCode.BadSignature;
+            exit = Exit.Trapped;
+            break loop;
+          }
+        }
+        ip += 2;
+        break;
+      case Op.Fuel: {
+        const amount = code[ip + 1]! >>> 0;
+        if (amount > fuel) {
+          m.pendingFuel = amount;
+          exitSp = sp + code[ip + 2]!;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= amount;
+        ip += 3;
+        break;
+      }
+      case Op.Meter: {
+        const cost = code[ip + 1]!;
+        if (cost > fuel) {
+          m.pendingFuel = cost;
+          exitSp = sp + code[ip + 2]!;
+          paidEnd = -1;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= cost;
+        paidEnd = code[ip + 3]!;
+        ip += 4;
+        break;
+      }
+      case Op.FuelStack: {
+        // The amount stays on the stack until it is charged, so a refuelled run re-executes this.
+        const top = sp + code[ip + 1]!;
+        const amount = stack[top - 1]! >>> 0;
+        if (amount > fuel) {
+          m.pendingFuel = amount;
+          exitSp = top;
+          exit = Exit.FuelCheck;
+          break loop;
+        }
+        fuel -= amount;
+        ip += 2;
+        break;
+      }
+
+      // ---------------------------------------------------------------- i64 snippets
+      case Op.I64:
+      case Op.I64I: {
+        const immediate = code[ip] === Op.I64I;
+        const kind = code[ip + 1]! as I64Kind;
+        const a = sp + code[ip + 3]!;
+        const aLo = stack[a]!;
+        const aHi = stack[a + 1]!;
+        let bLo: number;
+        let bHi: number;
+        if (immediate) {
+          bLo = code[ip + 4]!;
+          bHi = code[ip + 5]!;
+        } else {
+          const b = sp + code[ip + 4]!;
+          bLo = stack[b]!;
+          bHi = stack[b + 1]!;
+        }
+        const tail = immediate ? ip + 6 : ip + 5; // snippetPc, h, maxStackHeight
+        // The traps the call and the snippet body would raise, where they would raise them.
+        if (csp >= MAX_CALL_DEPTH) {
+          trap = TrapCode.StackOverflow;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        if (sp + code[tail + 1]! + code[tail + 2]! > STACK_LIMIT) {
+          trap = TrapCode.StackOverflow;
+          exitPc = code[tail]!;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        const failure = i64Trap(kind, aLo, aHi, bLo, bHi);
+        if (failure >= 0) {
+          trap = failure;
+          exitPc = snippetTrapPc(kind, code[tail]!, failure);
+          exit = Exit.Trapped;
+          break loop;
+        }
+        i64Operation(kind, aLo, aHi, bLo, bHi, stack, sp + code[ip + 2]!);
+        ip = tail + 3;
+        break;
+      }
+
+      // ---------------------------------------------------------------- control
+      case Op.Jump:
+        ip = code[ip + 1]!;
+        break;
+      case Op.JumpRebase: {
+        sp += code[ip + 2]!;
+        if (((sp + code[ip + 3]!) >>> 0) > code[ip + 4]!) {
+          exitSp = sp + code[ip + 5]!;
+          exitPc = code[ip + 6]!;
+          paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          exit = Exit.SlowPath;
+          break loop;
+        }
+        ip = code[ip + 1]!;
+        break;
+      }
+      case Op.BrNez:
+        ip = stack[sp + code[ip + 1]!] !== 0 ? code[ip + 2]! : ip + 3;
+        break;
+      case Op.BrEqz:
+        ip = stack[sp + code[ip + 1]!] === 0 ? code[ip + 2]! : ip + 3;
+        break;
+      case Op.BrEq:
+        ip = stack[sp + code[ip + 1]!] === stack[sp + code[ip + 2]!] ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrNe:
+        ip = stack[sp + code[ip + 1]!] !== stack[sp + code[ip + 2]!] ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLtS:
+        ip = stack[sp + code[ip + 1]!]! < stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLtU:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 < stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGtS:
+        ip = stack[sp + code[ip + 1]!]! > stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGtU:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 > stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLeS:
+        ip = stack[sp + code[ip + 1]!]! <= stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLeU:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 <= stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGeS:
+        ip = stack[sp + code[ip + 1]!]! >= stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGeU:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 >= stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrEqI:
+        ip = stack[sp + code[ip + 1]!] === code[ip + 2] ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrNeI:
+        ip = stack[sp + code[ip + 1]!] !== code[ip + 2] ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLtSI:
+        ip = stack[sp + code[ip + 1]!]! < code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLtUI:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 < code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGtSI:
+        ip = stack[sp + code[ip + 1]!]! > code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGtUI:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 > code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLeSI:
+        ip = stack[sp + code[ip + 1]!]! <= code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrLeUI:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 <= code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGeSI:
+        ip = stack[sp + code[ip + 1]!]! >= code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrGeUI:
+        ip = stack[sp + code[ip + 1]!]! >>> 0 >= code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        break;
+      case Op.BrTable: {
+        const n = code[ip + 2]!;
+        const index = stack[sp + code[ip + 1]!]! >>> 0;
+        ip = code[ip + 3 + (index < n ? index : n - 1)]!;
+        break;
+      }
+      case Op.Return: {
+        sp += code[ip + 1]!;
+        if (csp === 0) {
+          exitSp = sp;
+          exit = Exit.Returned;
+          break loop;
+        }
+        const returnPc = callStack[--csp]!;
+        let target = ipOfPc[returnPc]!;
+        if (target < 0) {
+          target = program.prepareEntry(returnPc);
+          code = program.code;
+          ipOfPc = program.ipOfPc;
+        }
+        ip = target;
+        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
+          exitSp = sp;
+          exitPc = returnPc;
+          paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          exit = Exit.SlowPath;
+          break loop;
+        }
+        break;
+      }
+      case Op.Call:
+      case Op.ReturnCall: {
+        const call = code[ip] === Op.Call;
+        if (call) {
+          if (csp >= MAX_CALL_DEPTH) {
+            trap = TrapCode.StackOverflow;
+            exit = Exit.Trapped;
+            break loop;
+          }
+          callStack[csp++] = code[ip + 3]!;
+        }
+        sp += code[ip + 1]!;
+        const targetPc = code[ip + 2]!;
+        let target = ipOfPc[targetPc]!;
+        if (target < 0) {
+          target = program.prepareEntry(targetPc);
+          code = program.code;
+          ipOfPc = program.ipOfPc;
+        }
+        ip = target;
+        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
+          exitSp = sp;
+          exitPc = targetPc;
+          paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          exit = Exit.SlowPath;
+          break loop;
+        }
+        break;
+      }
+      case Op.CallIndirect:
+      case Op.ReturnCallIndirect: {
+        const call = code[ip] === Op.CallIndirect;
+        const table = tables[code[ip + 4]!];
+        if (table === undefined) {
+          m.fatal = 'MissingTable';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        const index = stack[sp + code[ip + 2]!]! >>> 0;
+        lastSig = code[ip + 3]! >>> 0;
+        if (index >= table.size) {
+          trap = TrapCode.TableOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        const targetPc = table.elements[index]! >>> 0;
+        if (targetPc === 0) {
+          trap = TrapCode.IndirectCallToNull;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        if (call) {
+          if (csp >= MAX_CALL_DEPTH) {
+            trap = TrapCode.StackOverflow;
+            exit = Exit.Trapped;
+            break loop;
+          }
+          callStack[csp++] = code[ip + 5]!;
+        }
+        sp += code[ip + 1]!;
+        if (targetPc >= program.codeLength) {
+          exitSp = sp;
+          exitPc = targetPc;
+          m.fatal = 'PcOutOfBounds';
+          exit = Exit.Fatal;
+          break loop;
+        }
+        let target = ipOfPc[targetPc]!;
+        if (target < 0) {
+          target = program.prepareEntry(targetPc);
+          code = program.code;
+          ipOfPc = program.ipOfPc;
+        }
+        ip = target;
+        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
+          exitSp = sp;
+          exitPc = targetPc;
+          paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          exit = Exit.SlowPath;
+          break loop;
+        }
+        break;
+      }
+      case Op.Syscall: {
+        // The pc moves past the Call first, so an interruption resumes after it.
+        m.sp = sp + code[ip + 1]!;
+        m.pc = code[ip + 3]!;
+        store.fuel.budget = fuel;
+        store.lastSignature = lastSig;
+        const status = m.invokeSyscall(code[ip + 2]! >>> 0);
+        sp = m.sp;
+        fuel = store.fuel.budget;
+        memory = store.memory.bytes;
+        view = store.memory.view;
+        memLen = memory.length;
+        // A host function may have run other code of this program and prepared more of it.
+        code = program.code;
+        ipOfPc = program.ipOfPc;
+        if (status !== SYSCALL_OK) {
+          exitSp = sp;
+          if (status === TrapCode.InterruptionCalled) {
+            exitPc = m.pc;
+            exit = Exit.Interrupted;
+          } else if (status === TrapCode.ExecutionHalted) {
+            exitPc = m.pc;
+            exit = Exit.Halted;
+          } else {
+            trap = status; // a trap is reported at the Call
+            exit = Exit.Trapped;
+          }
+          break loop;
+        }
+        // The return address's region starts right after this op and its header.
+        ip += 6;
+        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
+          exitSp = sp;
+          exitPc = m.pc;
+          paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          exit = Exit.SlowPath;
+          break loop;
+        }
+        break;
+      }
+      case Op.Unreachable:
+        trap = TrapCode.UnreachableCodeReached;
+        exit = Exit.Trapped;
+        break loop;
+      case Op.Trap: {
+        const c = code[ip + 1]!;
+        exitSp = sp + code[ip + 2]!;
+        if (c === TrapCode.InterruptionCalled) exit = Exit.Interrupted;
+        else if (c === TrapCode.ExecutionHalted) exit = Exit.Halted;
+        else {
+          trap = c;
+          exit = Exit.Trapped;
+        }
+        break loop;
+      }
+      case Op.Leave:
+        exitSp = sp + code[ip + 2]!;
+        exitPc = code[ip + 1]!;
+        paidEnd = -1;
+        exit = Exit.Leave;
+        break loop;
+      case Op.SlowPath:
+        exitSp = sp + code[ip + 1]!;
+        paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          exit = Exit.SlowPath;
+        break loop;
+      default:
+        throw new Error(`rwasm-ts internal error: no block-engine op ${code[ip]} at ip ${ip}`);
+    }
+  }
+
+  m.sp = exitSp;
+  m.pc = exitPc >= 0 ? exitPc : program.pcOfIp[ip]!;
+  m.ip = ip;
+  m.csp = csp;
+  m.trapCode = trap;
+  m.paidUntil = paidEnd;
+  store.fuel.budget = fuel;
+  store.lastSignature = lastSig;
+  return exit;
+}

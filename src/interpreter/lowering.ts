@@ -1,0 +1,884 @@
+/**
+ * Lowering: a unit's blocks (units.ts) become block-engine ops (engine.ts). Within a block the
+ * value stack is tracked symbolically: a pushed value is a stack slot (a `local.get` of it), a
+ * constant, or the slot an op just wrote. Ops then read their operands from where the values
+ * already are and write their result straight to where it is consumed — a following
+ * `local.set`/`local.tee` target, a compare-and-branch — so the pushes and pops in between
+ * never happen. Before anything that lets control leave the block (a branch, call, return, fuel
+ * check or trap that can be resumed) every slot the block pushed is written with its value, so
+ * the stack is then exactly what the stepper would hold.
+ *
+ * Why it is exact: slots are written only in program order, and a slot is never overwritten
+ * while a pushed value still stands for its old content (that value is copied to its own slot
+ * first); every trapping instruction stays an op of its own, at its place, reporting its pc;
+ * slots above the stack top are dead for the stepper too. The region's stack use (lowest and
+ * highest slot and height of every instruction, as the stepper would check them) is recorded,
+ * and the engine runs the region only when all of it is in range.
+ */
+import { FPU_CODE_BASE, Opcode } from '../format/opcodes.js';
+import { stackEffect, DYNAMIC_EFFECT } from '../format/stack-effects.js';
+import { TrapCode } from '../format/trap-codes.js';
+import { Op } from './engine.js';
+import { STACK_LIMIT } from './execution.js';
+import { OK } from './bulk-ops.js';
+import type { PreparedCode } from './prepared-code.js';
+import type { Snippet } from './snippets.js';
+import { binary, divisionTrap, unary } from './stepper.js';
+import { widthAt, type Block, type Unit } from './units.js';
+
+export interface LoweringSource {
+  readonly codes: Uint16Array;
+  readonly bits: Uint32Array;
+  readonly codeLength: number;
+  readonly fpu: boolean;
+  readonly slotOfGlobal: ReadonlyMap<number, number>;
+  nativeCall(pc: number): Snippet | undefined;
+  /** Engine metering: each block starts by charging the sum of its instructions' costs. */
+  readonly costOf: ((pc: number) => number) | undefined;
+}
+
+/** The stack use of a region, relative to its base; the engine enters it when `(base + lo) >>> 0 <= limit`. */
+export interface Region {
+  lo: number;
+  hi: number;
+  limit: number;
+}
+
+/** Where a block's code starts and what entering it needs. */
+export interface BlockEntry {
+  readonly start: number;
+  readonly end: number;
+  readonly ip: number;
+  /** Height above the region's base at the block's start. */
+  readonly offset: number;
+  readonly region: Region;
+}
+
+export interface LoweredUnit {
+  readonly entries: readonly BlockEntry[];
+  /** Blocks entered by calls and returns, with the range check in the two words before `ip`. */
+  readonly headed: ReadonlyArray<{ readonly pc: number; readonly ip: number }>;
+}
+
+const IN_PLACE = 0;
+const SLOT = 1;
+const CONSTANT = 2;
+
+/** Blocks whose pushes would need more words than the stack has can only fail: the stepper runs them. */
+const MAX_BLOCK_SPAN = STACK_LIMIT;
+
+const BINARY_OP = new Map<number, Op>([
+  [Opcode.I32Add, Op.Add], [Opcode.I32Sub, Op.Sub], [Opcode.I32Mul, Op.Mul], [Opcode.I32DivS, Op.DivS], [Opcode.I32DivU, Op.DivU],
+  [Opcode.I32RemS, Op.RemS], [Opcode.I32RemU, Op.RemU], [Opcode.I32And, Op.And], [Opcode.I32Or, Op.Or], [Opcode.I32Xor, Op.Xor],
+  [Opcode.I32Shl, Op.Shl], [Opcode.I32ShrS, Op.ShrS], [Opcode.I32ShrU, Op.ShrU], [Opcode.I32Rotl, Op.Rotl], [Opcode.I32Rotr, Op.Rotr],
+  [Opcode.I32Eq, Op.Eq], [Opcode.I32Ne, Op.Ne], [Opcode.I32LtS, Op.LtS], [Opcode.I32LtU, Op.LtU], [Opcode.I32GtS, Op.GtS],
+  [Opcode.I32GtU, Op.GtU], [Opcode.I32LeS, Op.LeS], [Opcode.I32LeU, Op.LeU], [Opcode.I32GeS, Op.GeS], [Opcode.I32GeU, Op.GeU],
+]);
+/** The immediate form of each register op that has one (Sub becomes AddI of the negation). */
+const IMMEDIATE_OP = new Map<Op, Op>([
+  [Op.Add, Op.AddI], [Op.Mul, Op.MulI], [Op.And, Op.AndI], [Op.Or, Op.OrI], [Op.Xor, Op.XorI], [Op.Shl, Op.ShlI], [Op.ShrS, Op.ShrSI],
+  [Op.ShrU, Op.ShrUI], [Op.Rotl, Op.RotlI], [Op.Rotr, Op.RotrI], [Op.Eq, Op.EqI], [Op.Ne, Op.NeI], [Op.LtS, Op.LtSI], [Op.LtU, Op.LtUI],
+  [Op.GtS, Op.GtSI], [Op.GtU, Op.GtUI], [Op.LeS, Op.LeSI], [Op.LeU, Op.LeUI], [Op.GeS, Op.GeSI], [Op.GeU, Op.GeUI],
+]);
+/** `c op x` as `x op' c`. */
+const SWAPPED = new Map<Op, Op>([
+  [Op.Add, Op.Add], [Op.Mul, Op.Mul], [Op.And, Op.And], [Op.Or, Op.Or], [Op.Xor, Op.Xor], [Op.Eq, Op.Eq], [Op.Ne, Op.Ne],
+  [Op.LtS, Op.GtS], [Op.GtS, Op.LtS], [Op.LtU, Op.GtU], [Op.GtU, Op.LtU], [Op.LeS, Op.GeS], [Op.GeS, Op.LeS], [Op.LeU, Op.GeU], [Op.GeU, Op.LeU],
+]);
+/** The compare-and-branch of each comparison, and of its negation. */
+const BRANCH_OF_COMPARE = new Map<Op, [taken: Op, negated: Op]>([
+  [Op.Eq, [Op.BrEq, Op.BrNe]], [Op.Ne, [Op.BrNe, Op.BrEq]], [Op.LtS, [Op.BrLtS, Op.BrGeS]], [Op.LtU, [Op.BrLtU, Op.BrGeU]],
+  [Op.GtS, [Op.BrGtS, Op.BrLeS]], [Op.GtU, [Op.BrGtU, Op.BrLeU]], [Op.LeS, [Op.BrLeS, Op.BrGtS]], [Op.LeU, [Op.BrLeU, Op.BrGtU]],
+  [Op.GeS, [Op.BrGeS, Op.BrLtS]], [Op.GeU, [Op.BrGeU, Op.BrLtU]],
+]);
+const BRANCH_IMMEDIATE = new Map<Op, Op>([
+  [Op.BrEq, Op.BrEqI], [Op.BrNe, Op.BrNeI], [Op.BrLtS, Op.BrLtSI], [Op.BrLtU, Op.BrLtUI], [Op.BrGtS, Op.BrGtSI],
+  [Op.BrGtU, Op.BrGtUI], [Op.BrLeS, Op.BrLeSI], [Op.BrLeU, Op.BrLeUI], [Op.BrGeS, Op.BrGeSI], [Op.BrGeU, Op.BrGeUI],
+]);
+const UNARY_OP = new Map<number, Op>([
+  [Opcode.I32Eqz, Op.Eqz], [Opcode.I32Clz, Op.Clz], [Opcode.I32Ctz, Op.Ctz], [Opcode.I32Popcnt, Op.Popcnt],
+  [Opcode.I32Extend8S, Op.Extend8S], [Opcode.I32Extend16S, Op.Extend16S],
+]);
+const LOAD_OP = new Map<number, Op>([
+  [Opcode.I32Load, Op.Load32], [Opcode.I32Load8S, Op.Load8S], [Opcode.I32Load8U, Op.Load8U], [Opcode.I32Load16S, Op.Load16S],
+  [Opcode.I32Load16U, Op.Load16U], [Opcode.F32Load, Op.Load32],
+]);
+const STORE_OP = new Map<number, [Op, Op]>([
+  [Opcode.I32Store, [Op.Store32, Op.Store32I]], [Opcode.I32Store8, [Op.Store8, Op.Store8I]], [Opcode.I32Store16, [Op.Store16, Op.Store16I]],
+  [Opcode.F32Store, [Op.Store32, Op.Store32I]],
+]);
+const TABLE_OP = new Map<number, Op>([
+  [Opcode.TableSize, Op.TableSize], [Opcode.TableGrow, Op.TableGrow], [Opcode.TableFill, Op.TableFill], [Opcode.TableGet, Op.TableGet],
+  [Opcode.TableSet, Op.TableSet], [Opcode.TableCopy, Op.TableCopy], [Opcode.TableInit, Op.TableInit],
+]);
+
+interface Jump {
+  /** The word that gets the target's ip. */
+  readonly at: number;
+  readonly target: number;
+}
+
+interface Rebase {
+  /** Start of a JumpRebase op whose ip, lo and limit are filled in once known. */
+  readonly at: number;
+  readonly target: Block;
+}
+
+/** A conditional or table branch that needs more than a jump: the word gets a trampoline's ip. */
+interface Detour {
+  readonly at: number;
+  readonly target: number;
+  readonly height: number;
+  readonly pc: number;
+}
+
+/** Lowers every block of `unit` into `out`. */
+export function lowerUnit(source: LoweringSource, unit: Unit, out: PreparedCode): LoweredUnit {
+  const regions: Region[] = Array.from({ length: unit.regionCount }, () => ({ lo: Infinity, hi: -Infinity, limit: -1 }));
+  const ipOfBlock = new Map<number, number>();
+  const jumps: Jump[] = [];
+  const rebases: Rebase[] = [];
+  const detours: Detour[] = [];
+  const headers: Array<{ at: number; region: Region; pc: number }> = [];
+  const entries: BlockEntry[] = [];
+  const context: UnitContext = { source, unit, out, regions, jumps, rebases, detours };
+  for (let i = 0; i < unit.blocks.length; i++) {
+    const block = unit.blocks[i]!;
+    const region = regions[block.region]!;
+    if (i === 0 || block.landing) headers.push({ at: out.header(0, 0), region, pc: block.start });
+    ipOfBlock.set(block.start, out.size);
+    entries.push({ start: block.start, end: block.end, ip: out.size, offset: block.offset, region });
+    new BlockLowering(context, block, region, unit.blocks[i + 1]).lower();
+  }
+  // Detours: branches into other regions, or heights that do not match, or out of the unit.
+  for (const detour of detours) {
+    out.code[detour.at] = out.size;
+    emitJump(context, detour.target, detour.height, detour.pc);
+  }
+  for (const region of regions) {
+    if (region.lo === Infinity) region.lo = region.hi = 0;
+    region.limit = STACK_LIMIT - (region.hi - region.lo);
+  }
+  for (const { at, region } of headers) {
+    out.code[at] = region.lo;
+    out.code[at + 1] = region.limit;
+  }
+  for (const { at, target } of jumps) out.code[at] = ipOfBlock.get(target)!;
+  for (const { at, target } of rebases) {
+    const region = regions[target.region]!;
+    out.code[at + 1] = ipOfBlock.get(target.start)!;
+    out.code[at + 3] = region.lo;
+    out.code[at + 4] = region.limit;
+  }
+  return { entries, headed: headers.map(({ at, pc }) => ({ pc, ip: at + 2 })) };
+}
+
+interface UnitContext {
+  readonly source: LoweringSource;
+  readonly unit: Unit;
+  readonly out: PreparedCode;
+  readonly regions: Region[];
+  readonly jumps: Jump[];
+  readonly rebases: Rebase[];
+  readonly detours: Detour[];
+}
+
+/** An unconditional transfer to `target` arriving with `height` (relative to the current region). */
+function emitJump(context: UnitContext, target: number, height: number, pc: number): void {
+  const { unit, out, rebases } = context;
+  const block = unit.blockAt.get(target);
+  if (!block) {
+    out.emit2(Op.Leave, pc, target, height);
+    return;
+  }
+  const at = out.emit(Op.JumpRebase, pc, 0, height - block.offset, 0, 0, block.offset, block.start);
+  rebases.push({ at, target: block });
+}
+
+class BlockLowering {
+  private readonly source: LoweringSource;
+  private readonly out: PreparedCode;
+  private h: number;
+  private readonly base: number;
+  private readonly kinds: Int8Array;
+  private readonly values: Int32Array;
+  // The last op, when it only wrote the top of the stack (`producedAt`): a following
+  // local.set/tee may redirect its result instead of copying it.
+  private producerEnd = -1;
+  private producerDst = -1;
+  private producedAt = 0;
+  private producedWords = 1;
+  // The last op, when it was a comparison (or eqz) whose result a branch may consume directly.
+  private compareAt = -1;
+  private compareEnd = -1;
+  /** Instructions after the current one that it took care of (a local.set pair). */
+  private skip = 0;
+
+  constructor(
+    private readonly context: UnitContext,
+    private readonly block: Block,
+    private readonly region: Region,
+    private readonly next: Block | undefined,
+  ) {
+    this.source = context.source;
+    this.out = context.out;
+    this.h = block.offset;
+    const { low, high } = heightRange(context.source, block);
+    this.base = low;
+    this.tooTall = high - low > MAX_BLOCK_SPAN;
+    this.kinds = new Int8Array(this.tooTall ? 1 : high - low + 1);
+    this.values = new Int32Array(this.kinds.length);
+  }
+
+  private readonly tooTall: boolean;
+
+  lower(): void {
+    const { block, source, out } = this;
+    const { codes, bits } = source;
+    this.touch(block.offset);
+    if (this.tooTall) {
+      out.emit1(Op.SlowPath, block.start, this.h);
+      return;
+    }
+    if (source.costOf) {
+      // Every block has one, even at cost 0: it also says which block is paid for, should the
+      // run stop in it.
+      let cost = 0;
+      for (let pc = block.start; pc < block.end; pc += widthAt(codes, pc)) cost += source.costOf(pc);
+      out.emit3(Op.Meter, block.start, cost, this.h, block.end);
+    }
+    for (let pc = block.start; pc < block.end; ) {
+      if (this.instruction(pc, codes[pc]!, bits[pc]!)) return;
+      pc += widthAt(codes, pc) + this.skip;
+      this.skip = 0;
+    }
+    // Falling through into the next block.
+    this.materialize(this.h);
+    const next = this.next;
+    const fallsInto = next !== undefined && next.start === block.end && next.region === block.region && next.offset === this.h && !next.landing;
+    if (!fallsInto) emitJump(this.context, block.end, this.h, block.end);
+  }
+
+  // ------------------------------------------------------------------ the symbolic stack
+  private index(p: number): number {
+    const i = p - this.base;
+    return i >= 0 && i < this.kinds.length ? i : -1;
+  }
+
+  private kindAt(p: number): number {
+    const i = this.index(p);
+    return i < 0 ? IN_PLACE : this.kinds[i]!;
+  }
+
+  private set(p: number, kind: number, value: number): void {
+    const i = this.index(p);
+    if (i < 0) return;
+    this.kinds[i] = kind;
+    this.values[i] = value;
+  }
+
+  private isConstant(p: number): boolean {
+    return this.kindAt(p) === CONSTANT;
+  }
+
+  private constantAt(p: number): number {
+    return this.values[this.index(p)]!;
+  }
+
+  /** The slot holding the value at position `p` (which is not a constant). */
+  private slotOf(p: number): number {
+    return this.kindAt(p) === SLOT ? this.values[this.index(p)]! : p;
+  }
+
+  /** Makes the value at `p` live in its own slot (for ops that work on the stack's own top). */
+  private place(p: number, pc: number): void {
+    const kind = this.kindAt(p);
+    if (kind === IN_PLACE) return;
+    if (kind === CONSTANT) this.emitWrite(Op.Const, pc, p, this.constantAt(p));
+    else this.emitWrite(Op.Copy, pc, p, this.values[this.index(p)]!);
+    this.set(p, IN_PLACE, 0);
+  }
+
+  /** A slot operand for position `p`: where its value is, placed first if it is a constant. */
+  private operand(p: number, pc: number): number {
+    if (this.isConstant(p)) this.place(p, pc);
+    return this.slotOf(p);
+  }
+
+  /** Writes every pushed value below height `top` into its own slot. */
+  private materialize(top: number): void {
+    for (let p = this.base; p < top; p++) this.place(p, this.block.end - 1);
+  }
+
+  /** Before slot `q` is written: values standing for its old content get copies of their own. */
+  private preserve(q: number, pc: number): number {
+    let copies = 0;
+    for (let i = 0; i < this.kinds.length; i++) {
+      if (this.kinds[i] === SLOT && this.values[i] === q) {
+        const p = this.base + i;
+        this.emitWrite(Op.Copy, pc, p, q);
+        this.kinds[i] = IN_PLACE;
+        copies++;
+      }
+    }
+    return copies;
+  }
+
+  private push(kind: number, value: number): void {
+    this.set(this.h, kind, value);
+    this.h++;
+    this.touch(this.h);
+  }
+
+  private pop(count = 1): void {
+    for (let k = 0; k < count; k++) {
+      this.h--;
+      this.set(this.h, IN_PLACE, 0);
+    }
+    // A value pushed later at the same place is not the last op's result.
+    if (this.producedAt + this.producedWords > this.h) this.forget();
+    this.touch(this.h);
+  }
+
+  /** Records a slot or height the stepper would check, for the region's range. */
+  private touch(p: number): void {
+    const region = this.region;
+    if (p < region.lo) region.lo = p;
+    if (p > region.hi) region.hi = p;
+  }
+
+  // ------------------------------------------------------------------ emitting
+  private forget(): void {
+    this.producerEnd = -1;
+    this.compareEnd = -1;
+  }
+
+  private emitWrite(op: Op, pc: number, d: number, s: number): void {
+    this.out.emit2(op, pc, d, s);
+    this.forget();
+  }
+
+  /** An op writing `words` words at position `d` (its first operand). */
+  private produce(at: number, d: number, words = 1): void {
+    this.producerEnd = this.out.size;
+    this.producerDst = at + 1;
+    this.producedAt = d;
+    this.producedWords = words;
+    this.compareEnd = -1;
+    for (let k = 0; k < words; k++) this.set(d + k, IN_PLACE, 0);
+  }
+
+  private producedTop(p: number, words: number): boolean {
+    return this.producerEnd === this.out.size && this.producedAt === p && this.producedWords === words;
+  }
+
+  // ------------------------------------------------------------------ instructions
+  /** Lowers one instruction; true when it ended the block. */
+  private instruction(pc: number, code: number, imm: number): boolean {
+    const { out, source } = this;
+    const h = this.h;
+    if (code >= FPU_CODE_BASE && !source.fpu) {
+      out.emit2(Op.Trap, pc, TrapCode.IllegalOpcode, h);
+      return true;
+    }
+    switch (code) {
+      case Opcode.LocalGet: {
+        const p = h - imm;
+        this.touch(p);
+        const kind = this.kindAt(p);
+        if (kind === IN_PLACE) this.push(SLOT, p);
+        else this.push(kind, this.values[this.index(p)]!);
+        return false;
+      }
+      case Opcode.LocalSet:
+        this.localSet(pc, h - 1 - imm);
+        return false;
+      case Opcode.LocalTee:
+        this.localTee(pc, h - imm);
+        return false;
+      case Opcode.I32Const:
+      case Opcode.RefFunc:
+        this.push(CONSTANT, imm | 0);
+        return false;
+      case Opcode.Drop:
+        this.pop();
+        return false;
+      case Opcode.BulkDrop:
+        this.pop(imm);
+        return false;
+      case Opcode.BulkConst:
+        if (imm <= 64) {
+          for (let k = 0; k < imm; k++) this.push(CONSTANT, 0);
+        } else {
+          out.emit2(Op.Zero, pc, h, imm);
+          this.forget();
+          this.h += imm;
+          this.touch(this.h);
+        }
+        return false;
+      case Opcode.Select: {
+        const c = this.operand(h - 1, pc);
+        const b = this.operand(h - 2, pc);
+        const a = this.operand(h - 3, pc);
+        const at = out.emit(Op.Select, pc, h - 3, a, b, c);
+        this.pop(2);
+        this.produce(at, h - 3);
+        return false;
+      }
+      case Opcode.I32WrapI64:
+        return false; // the reference's identity on the top word
+      case Opcode.I32Mul64:
+      case Opcode.I32Add64: {
+        const b = this.operand(h - 1, pc);
+        const a = this.operand(h - 2, pc);
+        const at = out.emit3(code === Opcode.I32Mul64 ? Op.Mul64 : Op.Add64, pc, h - 2, a, b);
+        this.produce(at, h - 2, 2);
+        return false;
+      }
+      case Opcode.GlobalGet: {
+        const at = out.emit2(Op.GlobalGet, pc, h, source.slotOfGlobal.get(imm)!);
+        this.push(IN_PLACE, 0);
+        this.produce(at, h);
+        return false;
+      }
+      case Opcode.GlobalSet: {
+        const slot = source.slotOfGlobal.get(imm)!;
+        if (this.isConstant(h - 1)) out.emit2(Op.GlobalSetI, pc, slot, this.constantAt(h - 1));
+        else out.emit2(Op.GlobalSet, pc, slot, this.slotOf(h - 1));
+        this.forget();
+        this.pop();
+        return false;
+      }
+      case Opcode.MemorySize: {
+        const at = out.emit1(Op.MemorySize, pc, h);
+        this.push(IN_PLACE, 0);
+        this.produce(at, h);
+        return false;
+      }
+      case Opcode.MemoryGrow: {
+        const at = out.emit2(Op.MemoryGrow, pc, h - 1, this.operand(h - 1, pc));
+        this.produce(at, h - 1);
+        return false;
+      }
+      case Opcode.MemoryFill:
+      case Opcode.MemoryCopy:
+      case Opcode.MemoryInit:
+        this.placeTop(3, pc);
+        if (code === Opcode.MemoryInit) out.emit2(Op.MemoryInit, pc, h, imm);
+        else out.emit1(code === Opcode.MemoryFill ? Op.MemoryFill : Op.MemoryCopy, pc, h);
+        this.forget();
+        this.pop(3);
+        return false;
+      case Opcode.DataDrop:
+      case Opcode.ElemDrop:
+        out.emit1(code === Opcode.DataDrop ? Op.DataDrop : Op.ElemDrop, pc, imm);
+        this.forget();
+        return false;
+      case Opcode.StackCheck:
+        out.emit2(Op.StackCheck, pc, h, imm);
+        this.forget();
+        return false;
+      case Opcode.SignatureCheck:
+        out.emit1(Op.SignatureCheck, pc, imm);
+        this.forget();
+        return false;
+      case Opcode.ConsumeFuel:
+        this.materialize(h);
+        out.emit2(Op.Fuel, pc, imm, h);
+        this.forget();
+        return false;
+      case Opcode.ConsumeFuelStack:
+        this.materialize(h);
+        out.emit1(Op.FuelStack, pc, h);
+        this.forget();
+        this.pop();
+        return false;
+      default:
+        return this.otherInstruction(pc, code, imm);
+    }
+  }
+
+  private otherInstruction(pc: number, code: number, imm: number): boolean {
+    const { out, source } = this;
+    const h = this.h;
+    const binaryOp = BINARY_OP.get(code);
+    if (binaryOp !== undefined) {
+      this.binary(pc, binaryOp, code);
+      return false;
+    }
+    const unaryOp = UNARY_OP.get(code);
+    if (unaryOp !== undefined) {
+      if (this.isConstant(h - 1)) {
+        this.set(h - 1, CONSTANT, unary(code, this.constantAt(h - 1)));
+        return false;
+      }
+      const at = out.emit2(unaryOp, pc, h - 1, this.slotOf(h - 1));
+      this.produce(at, h - 1);
+      if (unaryOp === Op.Eqz) {
+        this.compareAt = at;
+        this.compareEnd = out.size;
+      }
+      return false;
+    }
+    const loadOp = LOAD_OP.get(code);
+    if (loadOp !== undefined || code === Opcode.F64Load) {
+      const address = this.operand(h - 1, pc);
+      const at = out.emit3(loadOp ?? Op.Load64, pc, h - 1, address, imm | 0);
+      if (code === Opcode.F64Load) {
+        this.push(IN_PLACE, 0);
+        this.produce(at, h - 1, 2);
+      } else this.produce(at, h - 1);
+      return false;
+    }
+    const storeOps = STORE_OP.get(code);
+    if (storeOps !== undefined) {
+      const address = this.operand(h - 2, pc);
+      if (this.isConstant(h - 1)) out.emit3(storeOps[1], pc, address, this.constantAt(h - 1), imm | 0);
+      else out.emit3(storeOps[0], pc, address, this.slotOf(h - 1), imm | 0);
+      this.forget();
+      this.pop(2);
+      return false;
+    }
+    if (code === Opcode.F64Store) {
+      const address = this.operand(h - 3, pc);
+      out.emit3(Op.Store64, pc, address, this.pairOperand(h - 2, pc), imm | 0);
+      this.forget();
+      this.pop(3);
+      return false;
+    }
+    const tableOp = TABLE_OP.get(code);
+    if (tableOp !== undefined) {
+      const effect = stackEffect(code, imm);
+      this.placeTop(effect.pops, pc);
+      if (code === Opcode.TableCopy) out.emit3(Op.TableCopy, pc, h, imm & 0xffff, imm >>> 16);
+      else if (code === Opcode.TableInit) out.emit3(Op.TableInit, pc, h, imm, source.bits[pc + 1]!);
+      else out.emit2(tableOp, pc, h, imm);
+      this.forget();
+      this.h += effect.pushes - effect.pops;
+      this.touch(this.h);
+      return false;
+    }
+    if (code >= FPU_CODE_BASE) {
+      const effect = stackEffect(code, imm);
+      this.placeTop(effect.pops, pc);
+      out.emit2(Op.Fpu, pc, h, code - FPU_CODE_BASE);
+      this.forget();
+      this.h += effect.pushes - effect.pops;
+      this.touch(this.h);
+      return false;
+    }
+    if (code === Opcode.CallInternal) {
+      const snippet = source.nativeCall(pc);
+      if (snippet) {
+        this.nativeCall(pc, imm, snippet);
+        return false;
+      }
+    }
+    return this.terminator(pc, code, imm);
+  }
+
+  private placeTop(count: number, pc: number): void {
+    for (let p = this.h - count; p < this.h; p++) this.place(p, pc);
+  }
+
+  /** A slot operand for the two words at p, p + 1 (placed when they are not already together). */
+  private pairOperand(p: number, pc: number): number {
+    if (this.kindAt(p) !== CONSTANT && this.kindAt(p + 1) !== CONSTANT && this.slotOf(p + 1) === this.slotOf(p) + 1) return this.slotOf(p);
+    this.place(p, pc);
+    this.place(p + 1, pc);
+    return p;
+  }
+
+  private localSet(pc: number, q: number): void {
+    const h = this.h;
+    const top = h - 1;
+    this.touch(q);
+    if (this.kindAt(top) === SLOT && this.slotOf(top) === q) {
+      this.pop();
+      return;
+    }
+    if (this.producedTop(top - 1, 2) && this.pairSetFollows(pc) && !this.refersTo(q) && !this.refersTo(q - 1)) {
+      // `local.set d; local.set d` of a two-word result: the op writes the pair in place.
+      this.touch(q - 1);
+      this.out.code[this.producerDst] = q - 1;
+      this.forget();
+      this.set(q, IN_PLACE, 0);
+      this.set(q - 1, IN_PLACE, 0);
+      this.pop(2);
+      this.skip = 1;
+      return;
+    }
+    const canRedirect = this.producedTop(top, 1);
+    // The value being stored no longer stands for itself once popped: keep it out of the search.
+    const kind = this.kindAt(top);
+    const value = kind === IN_PLACE ? top : this.values[this.index(top)]!;
+    this.set(top, IN_PLACE, 0);
+    const copies = this.preserve(q, pc);
+    if (canRedirect && copies === 0) {
+      this.out.code[this.producerDst] = q;
+    } else if (kind === CONSTANT) {
+      this.emitWrite(Op.Const, pc, q, value);
+    } else {
+      this.emitWrite(Op.Copy, pc, q, value);
+    }
+    this.forget();
+    this.set(q, IN_PLACE, 0);
+    this.pop();
+  }
+
+  /** Whether the instruction after the local.set at `pc` is the same local.set, in the same block. */
+  private pairSetFollows(pc: number): boolean {
+    const { codes, bits } = this.source;
+    return pc + 1 < this.block.end && codes[pc + 1] === Opcode.LocalSet && bits[pc + 1] === bits[pc];
+  }
+
+  /** Whether a pushed value stands for the content of slot `q`. */
+  private refersTo(q: number): boolean {
+    for (let i = 0; i < this.kinds.length; i++) if (this.kinds[i] === SLOT && this.values[i] === q) return true;
+    return false;
+  }
+
+  private localTee(pc: number, q: number): void {
+    const top = this.h - 1;
+    this.touch(q);
+    if (q === top || (this.kindAt(top) === SLOT && this.slotOf(top) === q)) return;
+    const canRedirect = this.producedTop(top, 1);
+    const kind = this.kindAt(top);
+    const value = kind === IN_PLACE ? top : this.values[this.index(top)]!;
+    const copies = this.preserve(q, pc);
+    if (canRedirect && copies === 0) {
+      this.out.code[this.producerDst] = q;
+      this.forget();
+      this.set(q, IN_PLACE, 0);
+      this.set(top, SLOT, q);
+      return;
+    }
+    this.emitWrite(kind === CONSTANT ? Op.Const : Op.Copy, pc, q, value);
+    this.set(q, IN_PLACE, 0);
+  }
+
+  private binary(pc: number, op: Op, code: number): void {
+    const { out } = this;
+    const h = this.h;
+    const a = h - 2;
+    const b = h - 1;
+    const aConstant = this.isConstant(a);
+    const bConstant = this.isConstant(b);
+    if (aConstant && bConstant) {
+      const x = this.constantAt(a);
+      const y = this.constantAt(b);
+      const divides = code >= Opcode.I32DivS && code <= Opcode.I32RemU;
+      if (!divides || divisionTrap(code, x, y) === OK) {
+        this.pop();
+        this.set(a, CONSTANT, binary(code, x, y));
+        return;
+      }
+    }
+    let at: number;
+    if (bConstant && !aConstant && (IMMEDIATE_OP.has(op) || op === Op.Sub)) {
+      const c = this.constantAt(b);
+      at = op === Op.Sub ? out.emit3(Op.AddI, pc, a, this.slotOf(a), -c | 0) : out.emit3(IMMEDIATE_OP.get(op)!, pc, a, this.slotOf(a), c);
+    } else if (aConstant && !bConstant && SWAPPED.has(op)) {
+      at = out.emit3(IMMEDIATE_OP.get(SWAPPED.get(op)!)!, pc, a, this.slotOf(b), this.constantAt(a));
+    } else {
+      const y = this.operand(b, pc);
+      const x = this.operand(a, pc);
+      at = out.emit3(op, pc, a, x, y);
+    }
+    this.pop();
+    this.produce(at, a);
+    const emitted = out.code[at]! as Op;
+    if (BRANCH_OF_COMPARE.has(emitted) || IMMEDIATE_BASE.has(emitted)) {
+      this.compareAt = at;
+      this.compareEnd = out.size;
+    }
+  }
+
+  private nativeCall(pc: number, target: number, snippet: Snippet): void {
+    const { out } = this;
+    const h = this.h;
+    const a = this.pairOperand(h - 4, pc);
+    let at: number;
+    if (this.isConstant(h - 2) && this.isConstant(h - 1)) {
+      at = out.emit(Op.I64I, pc, snippet.kind, h - 4, a, this.constantAt(h - 2), this.constantAt(h - 1), target, h, snippet.maxStackHeight);
+    } else {
+      const b = this.pairOperand(h - 2, pc);
+      at = out.emit(Op.I64, pc, snippet.kind, h - 4, a, b, target, h, snippet.maxStackHeight);
+    }
+    this.pop(4);
+    for (let k = 0; k < snippet.resultWords; k++) this.push(IN_PLACE, 0);
+    // The op's destination is its second word, after the kind: `produce` takes the word before it.
+    this.produce(at + 1, h - 4, snippet.resultWords);
+  }
+
+  // ------------------------------------------------------------------ block ends
+  private terminator(pc: number, code: number, imm: number): boolean {
+    const { out, source } = this;
+    const h = this.h;
+    switch (code) {
+      case Opcode.Br:
+        this.materialize(h);
+        this.jump(pc + (imm | 0), h, pc);
+        return true;
+      case Opcode.BrIfEqz:
+      case Opcode.BrIfNez:
+        this.conditional(pc, code === Opcode.BrIfNez, pc + (imm | 0));
+        return true;
+      case Opcode.BrTable: {
+        const target = (k: number) => pc + 1 + 2 * k;
+        if (this.isConstant(h - 1)) {
+          const index = this.constantAt(h - 1) >>> 0;
+          this.pop();
+          this.materialize(this.h);
+          this.jump(target(index < imm ? index : imm - 1), this.h, pc);
+          return true;
+        }
+        const index = this.slotOf(h - 1);
+        this.pop();
+        this.materialize(this.h);
+        const at = out.reserve(3 + imm, pc);
+        out.code[at] = Op.BrTable;
+        out.code[at + 1] = index;
+        out.code[at + 2] = imm;
+        for (let k = 0; k < imm; k++) this.branchTo(at + 3 + k, target(k), this.h, pc);
+        return true;
+      }
+      case Opcode.Return:
+        this.materialize(h);
+        out.emit1(Op.Return, pc, h);
+        return true;
+      case Opcode.CallInternal:
+        this.materialize(h);
+        out.emit3(Op.Call, pc, h, imm, pc + 1);
+        return true;
+      case Opcode.ReturnCallInternal:
+        this.materialize(h);
+        out.emit2(Op.ReturnCall, pc, h, imm);
+        return true;
+      case Opcode.CallIndirect:
+      case Opcode.ReturnCallIndirect: {
+        const index = this.operand(h - 1, pc);
+        this.pop();
+        this.materialize(this.h);
+        const table = source.bits[pc + 1]!;
+        if (code === Opcode.CallIndirect) out.emit(Op.CallIndirect, pc, this.h, index, imm, table, pc + 2);
+        else out.emit(Op.ReturnCallIndirect, pc, this.h, index, imm, table);
+        return true;
+      }
+      case Opcode.Call:
+      case Opcode.ReturnCall: {
+        this.materialize(h);
+        out.emit3(Op.Syscall, pc, h, imm, pc + 1);
+        // The engine continues right after the op: its return address's header and block
+        // must follow (or a way out of the unit when the return address is not in it).
+        const next = this.next;
+        if (!next || next.start !== pc + 1) {
+          out.header(0, STACK_LIMIT);
+          out.emit2(Op.Leave, pc + 1, pc + 1, 0);
+        }
+        return true;
+      }
+      case Opcode.Unreachable:
+        out.emit(Op.Unreachable, pc);
+        return true;
+      case Opcode.Trap:
+        this.materialize(h);
+        out.emit2(Op.Trap, pc, imm, h);
+        return true;
+      default:
+        throw new Error(`rwasm-ts internal error: cannot lower opcode ${code} at pc ${pc}`);
+    }
+  }
+
+  private conditional(pc: number, whenNonZero: boolean, target: number): void {
+    const { out } = this;
+    const h = this.h;
+    const condition = h - 1;
+    if (this.isConstant(condition)) {
+      const taken = (this.constantAt(condition) !== 0) === whenNonZero;
+      this.pop();
+      this.materialize(this.h);
+      if (taken) this.jump(target, this.h, pc);
+      return;
+    }
+    if (this.compareEnd === out.size && this.producedTop(condition, 1)) {
+      // Branch on the comparison itself: take the compare op back and branch with its operands.
+      const at = this.compareAt;
+      const op = out.code[at]! as Op;
+      const x = out.code[at + 2]!;
+      const y = out.code[at + 3]!;
+      out.truncate(at);
+      this.forget();
+      this.pop();
+      this.materialize(this.h);
+      if (op === Op.Eqz) {
+        const branch = out.emit2(whenNonZero ? Op.BrEqz : Op.BrNez, pc, x, 0);
+        this.branchTo(branch + 2, target, this.h, pc);
+        return;
+      }
+      const immediate = IMMEDIATE_BASE.get(op);
+      const compare = immediate ?? op;
+      const [taken, negated] = BRANCH_OF_COMPARE.get(compare)!;
+      const branchOp = whenNonZero ? taken : negated;
+      const branch = out.emit3(immediate === undefined ? branchOp : BRANCH_IMMEDIATE.get(branchOp)!, pc, x, y, 0);
+      this.branchTo(branch + 3, target, this.h, pc);
+      return;
+    }
+    const slot = this.slotOf(condition);
+    this.pop();
+    this.materialize(this.h);
+    const branch = out.emit2(whenNonZero ? Op.BrNez : Op.BrEqz, pc, slot, 0);
+    this.branchTo(branch + 2, target, this.h, pc);
+  }
+
+  /** An unconditional jump to `target` arriving with `height`. */
+  private jump(target: number, height: number, pc: number): void {
+    const block = this.context.unit.blockAt.get(target);
+    if (block && block.region === this.block.region && block.offset === height) {
+      const at = this.out.emit1(Op.Jump, pc, 0);
+      this.context.jumps.push({ at: at + 1, target });
+      return;
+    }
+    emitJump(this.context, target, height, pc);
+  }
+
+  /** Fills the word at `at` with where a branch to `target` (arriving with `height`) goes. */
+  private branchTo(at: number, target: number, height: number, pc: number): void {
+    const block = this.context.unit.blockAt.get(target);
+    if (block && block.region === this.block.region && block.offset === height) this.context.jumps.push({ at, target });
+    else this.context.detours.push({ at, target, height, pc });
+  }
+}
+
+/** The immediate comparison ops, by the register op they stand for. */
+const IMMEDIATE_BASE = new Map<number, Op>([...IMMEDIATE_OP].filter(([base]) => BRANCH_OF_COMPARE.has(base)).map(([base, immediate]) => [immediate, base]));
+
+/** The lowest and highest stack height a block reaches (pops before pushes). */
+function heightRange(source: LoweringSource, block: Block): { low: number; high: number } {
+  const { codes, bits } = source;
+  let h = block.offset;
+  let low = h;
+  let high = h;
+  for (let pc = block.start; pc < block.end; pc += widthAt(codes, pc)) {
+    const code = codes[pc]!;
+    let pops: number;
+    let pushes: number;
+    if (code === Opcode.CallInternal) {
+      const snippet = source.nativeCall(pc);
+      pops = snippet ? 4 : 0;
+      pushes = snippet ? snippet.resultWords : 0;
+    } else if (code === Opcode.CallIndirect || code === Opcode.ReturnCallIndirect) {
+      pops = 1;
+      pushes = 0;
+    } else {
+      const effect = stackEffect(code, bits[pc]!);
+      pops = effect === DYNAMIC_EFFECT ? 0 : effect.pops;
+      pushes = effect === DYNAMIC_EFFECT ? 0 : effect.pushes;
+    }
+    h -= pops;
+    if (h < low) low = h;
+    h += pushes;
+    if (h > high) high = h;
+  }
+  return { low, high };
+}

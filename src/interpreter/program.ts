@@ -1,0 +1,207 @@
+/**
+ * A module made ready to run: what both engines read (the module's code as decoded, dense
+ * global slots, the cost of every opcode when the engine meters) and the block engine's
+ * prepared code, which grows unit by unit as control first reaches each one. So start-up costs
+ * what runs, not the module's size, and every machine, instance and restored snapshot of the
+ * module shares what was prepared (programs are memoised per module and options, and the module
+ * cache keeps them with its entry).
+ */
+import { RwasmError } from '../errors.js';
+import type { RwasmModule } from '../format/module.js';
+import { OPCODE_TABLE, Opcode } from '../format/opcodes.js';
+import type { FuelCostTable } from './fuel-costs.js';
+import { Op } from './engine.js';
+import { STACK_LIMIT } from './execution.js';
+import { lowerUnit, type BlockEntry } from './lowering.js';
+import { PreparedCode } from './prepared-code.js';
+import { listPreparedCode } from './prepared-listing.js';
+import { snippetAt, type Snippet } from './snippets.js';
+import { findUnit } from './units.js';
+
+export interface PrepareOptions {
+  /** Execute FPU opcodes; when false (the reference's default build) they trap IllegalOpcode. */
+  fpu?: boolean;
+  /** Engine metering: charge every executed instruction its cost from this table. */
+  fuelCosts?: FuelCostTable | undefined;
+  /** Every instruction calls the machine's trace hook: such programs run on the stepper alone. */
+  trace?: boolean;
+}
+
+const MAX_OPCODE = Math.max(...OPCODE_TABLE.map(([, code]) => code));
+
+export class Program {
+  readonly module: RwasmModule;
+  readonly codes: Uint16Array;
+  readonly bits: Uint32Array;
+  readonly codeLength: number;
+  readonly data: Uint8Array;
+  readonly elem: Int32Array;
+  readonly fpu: boolean;
+  readonly traced: boolean;
+  readonly fuelCosts: FuelCostTable | undefined;
+  /** Engine cost by wire code, when the engine meters. */
+  readonly costByCode: Uint32Array | undefined;
+  /** Dense slot of each rWasm global index the program names, and the reverse. */
+  readonly slotOfGlobal: ReadonlyMap<number, number>;
+  readonly globalIndexOfSlot: Uint32Array;
+  /** Block-engine entry ip of each pc that calls and returns enter (its range check just before it); -1 when none yet. */
+  readonly ipOfPc: Int32Array;
+  private readonly prepared = new PreparedCode();
+  private readonly entries = new Map<number, BlockEntry>();
+  /** 1 for every pc of a prepared unit. */
+  private readonly covered: Uint8Array;
+  private readonly snippets = new Map<number, Snippet | undefined>();
+  private preparedUnits = 0;
+  private preparedInstructions = 0;
+  private readonly costOf: ((pc: number) => number) | undefined;
+  private readonly growthListeners: Array<() => void> = [];
+
+  constructor(module: RwasmModule, options: PrepareOptions = {}) {
+    const { codes, bits, length } = module.code.rawView();
+    this.module = module;
+    this.codes = codes;
+    this.bits = bits;
+    this.codeLength = length;
+    this.data = module.data;
+    this.elem = new Int32Array(module.elem.buffer, module.elem.byteOffset, module.elem.length);
+    this.fpu = options.fpu ?? false;
+    this.traced = options.trace ?? false;
+    this.fuelCosts = options.fuelCosts;
+    if (this.fuelCosts) {
+      const costs = new Uint32Array(MAX_OPCODE + 1);
+      for (const [, code] of OPCODE_TABLE) costs[code] = this.fuelCosts.costOf(code);
+      this.costByCode = costs;
+      this.costOf = (pc) => costs[codes[pc]!]!;
+    }
+    const slotOfGlobal = new Map<number, number>();
+    for (let pc = 0; pc < length; pc++) {
+      const code = codes[pc];
+      if ((code === Opcode.GlobalGet || code === Opcode.GlobalSet) && !slotOfGlobal.has(bits[pc]!)) slotOfGlobal.set(bits[pc]!, slotOfGlobal.size);
+    }
+    this.slotOfGlobal = slotOfGlobal;
+    this.globalIndexOfSlot = new Uint32Array(slotOfGlobal.size);
+    for (const [index, slot] of slotOfGlobal) this.globalIndexOfSlot[slot] = index;
+    this.ipOfPc = new Int32Array(length + 1).fill(-1);
+    this.covered = new Uint8Array(length + 1);
+  }
+
+  get code(): Int32Array {
+    return this.prepared.code;
+  }
+
+  get pcOfIp(): Int32Array {
+    return this.prepared.pcOfIp;
+  }
+
+  /** The prepared code so far, one op per line (for debugging and the sequence statistics). */
+  listing(): string {
+    return listPreparedCode(this.prepared);
+  }
+
+  /** Engine metering is on. */
+  get metered(): boolean {
+    return this.fuelCosts !== undefined;
+  }
+
+  /** Estimated bytes held by the prepared code and its tables. */
+  get bytes(): number {
+    return this.prepared.bytes + this.ipOfPc.byteLength + this.covered.byteLength + this.entries.size * 48;
+  }
+
+  /** Units and rWasm instructions prepared so far. */
+  get preparation(): { readonly units: number; readonly instructions: number } {
+    return { units: this.preparedUnits, instructions: this.preparedInstructions };
+  }
+
+  /** Calls `listener` whenever more of the program has been prepared (the module cache accounts for it). */
+  onGrow(listener: () => void): void {
+    this.growthListeners.push(listener);
+  }
+
+  /** The i64 snippet a CallInternal at `pc` runs natively (plain programs only). */
+  nativeCall(pc: number): Snippet | undefined {
+    if (this.fuelCosts || this.traced) return undefined;
+    const target = this.bits[pc]!;
+    if (!this.snippets.has(target)) this.snippets.set(target, snippetAt(this.codes, this.bits, this.codeLength, target));
+    return this.snippets.get(target);
+  }
+
+  /** Whether `pc` lies in a prepared unit. */
+  covers(pc: number): boolean {
+    return this.covered[pc] === 1;
+  }
+
+  /** Whether the block engine has `pc` as a block start (it can continue there). */
+  canEnter(pc: number): boolean {
+    return !this.traced && this.entries.has(pc);
+  }
+
+  /**
+   * The block starting at `pc`, preparing the unit entered there when no prepared block starts
+   * at it (undefined for traced programs and pcs outside the code).
+   */
+  entryAt(pc: number): BlockEntry | undefined {
+    if (this.traced || pc < 0 || pc >= this.codeLength) return undefined;
+    return this.entries.get(pc) ?? (this.prepareUnit(pc), this.entries.get(pc));
+  }
+
+  /**
+   * The ip where calls and returns enter `pc` (the two words before it hold the range check of
+   * its region), preparing what is missing: a unit entered at `pc`, or an entry that moves to
+   * the block already prepared there.
+   */
+  prepareEntry(pc: number): number {
+    const known = this.ipOfPc[pc]!;
+    if (known >= 0) return known;
+    if (this.traced) throw new RwasmError('InvalidState', 'a traced program runs on the stepper only');
+    const block = this.entries.get(pc);
+    if (block) {
+      // Into the middle of a region: a range check that always passes, then the real one.
+      this.prepared.header(0, STACK_LIMIT);
+      const at = this.prepared.emit(Op.JumpRebase, pc, block.ip, -block.offset, block.region.lo, block.region.limit, block.offset, pc);
+      this.ipOfPc[pc] = at;
+      return at;
+    }
+    this.prepareUnit(pc);
+    return this.ipOfPc[pc]!;
+  }
+
+  private prepareUnit(entry: number): void {
+    const unit = findUnit({ codes: this.codes, bits: this.bits, codeLength: this.codeLength, nativeCall: (pc) => this.nativeCall(pc), costOf: this.costOf }, entry);
+    const lowered = lowerUnit(
+      { codes: this.codes, bits: this.bits, codeLength: this.codeLength, fpu: this.fpu, slotOfGlobal: this.slotOfGlobal, nativeCall: (pc) => this.nativeCall(pc), costOf: this.costOf },
+      unit,
+      this.prepared,
+    );
+    for (const block of lowered.entries) if (!this.entries.has(block.start)) this.entries.set(block.start, block);
+    for (const { pc, ip } of lowered.headed) if (this.ipOfPc[pc]! < 0) this.ipOfPc[pc] = ip;
+    this.covered.fill(1, unit.entry, unit.end);
+    this.preparedUnits++;
+    this.preparedInstructions += unit.end - unit.entry;
+    for (const listener of this.growthListeners) listener();
+  }
+
+}
+
+const programs = new WeakMap<RwasmModule, Map<string, Program>>();
+const costTableIds = new WeakMap<FuelCostTable, number>();
+let nextCostTableId = 1;
+
+/** Prepares (memoised per module and options) a verified module for execution. */
+export function prepareProgram(module: RwasmModule, options: PrepareOptions = {}): Program {
+  const costs = options.fuelCosts;
+  let costsId = 0;
+  if (costs) {
+    costsId = costTableIds.get(costs) ?? 0;
+    if (costsId === 0) costTableIds.set(costs, (costsId = nextCostTableId++));
+  }
+  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}:${costsId}`;
+  let variants = programs.get(module);
+  if (!variants) {
+    module.verify();
+    programs.set(module, (variants = new Map()));
+  }
+  let program = variants.get(key);
+  if (!program) variants.set(key, (program = new Program(module, options)));
+  return program;
+}

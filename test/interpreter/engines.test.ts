@@ -1,0 +1,152 @@
+/**
+ * The block engine against the stepper. The stepper runs the module's own code one instruction
+ * at a time (a traced machine runs on it alone); the block engine runs lowered blocks with
+ * fused operands. On random programs they must agree on everything observable: results (the
+ * whole final stack), traps and the pc they name, fatal errors, memory, globals, fuel, and with
+ * engine metering every out-of-fuel stop — also when each stop is continued on a freshly
+ * prepared copy of the module (other units, other block boundaries) or on the other engine.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FuelCostTable, Machine, OPCODE_TABLE, RwasmModule, Table, assemble, isRwasmError, type RunOutcome } from '../../src/index.js';
+import { program, statement } from '../support/random-programs.js';
+import { stackModule, stackProgram } from '../support/stack-programs.js';
+
+const NO_HOOK = () => {};
+
+interface Observed {
+  outcomes: unknown[];
+  memory: string;
+  globals: number[];
+  fuel: bigint;
+}
+
+function describeOutcome(outcome: RunOutcome, machine: Machine): unknown {
+  switch (outcome.status) {
+    case 'returned':
+      return { status: 'returned', results: Array.from(outcome.results) };
+    case 'outOfFuel':
+    case 'interrupted':
+      return { ...outcome, stack: Array.from(machine.valueStack()) };
+    default:
+      return outcome;
+  }
+}
+
+/** A copy of `from`'s suspended execution and store on a new machine over a fresh decode of the module. */
+function transplant(from: Machine, traced: boolean, costs: FuelCostTable | undefined): Machine {
+  const module = RwasmModule.decode(from.program.module.encode());
+  const to = new Machine(module, { trace: traced ? NO_HOOK : undefined, fuelCosts: costs, maxMemoryPages: 4 });
+  to.store.memory.restore(from.memoryPages, from.memory.slice());
+  to.store.globals.set(from.store.globals);
+  from.store.tables.forEach((table, i) => {
+    if (!table) return;
+    const copy = new Table();
+    copy.grow(table.size, 0);
+    copy.elements.set(table.elements.subarray(0, table.size));
+    to.store.tables[i] = copy;
+  });
+  const { consumed, limit } = from.store.fuel.state();
+  to.store.fuel.restore(consumed, limit);
+  to.restoreExecution(from.captureExecution());
+  return to;
+}
+
+interface RunPlan {
+  traced: boolean;
+  costs?: FuelCostTable;
+  limit?: bigint;
+  topUps?: readonly number[];
+  /** At every stop: continue on a fresh copy (on this engine, or on the other one when `alternate`). */
+  transplant?: boolean;
+  alternate?: boolean;
+}
+
+function observe(module: RwasmModule, params: readonly number[], resultWords: number, plan: RunPlan): Observed {
+  let traced = plan.traced;
+  let machine = new Machine(module, { trace: traced ? NO_HOOK : undefined, fuelCosts: plan.costs, maxMemoryPages: 4 });
+  const outcomes: unknown[] = [];
+  const record = (run: () => RunOutcome): RunOutcome | undefined => {
+    try {
+      const outcome = run();
+      outcomes.push(describeOutcome(outcome, machine));
+      return outcome;
+    } catch (error) {
+      if (!isRwasmError(error)) throw error;
+      outcomes.push({ error: error.code, details: error.details });
+      return undefined;
+    }
+  };
+  record(() => machine.instantiate());
+  machine.resetFuel(plan.limit);
+  let outcome = record(() => machine.run({ params, resultWords }));
+  for (let step = 0; outcome?.status === 'outOfFuel'; step++) {
+    if (plan.transplant) {
+      if (plan.alternate) traced = !traced;
+      machine = transplant(machine, traced, plan.costs);
+    }
+    // Small top-ups first (a stop at nearly every instruction), growing so that every run ends.
+    machine.addFuel((plan.topUps?.[step % plan.topUps.length] ?? 1) * 2 ** Math.floor(step / 12));
+    outcome = record(() => machine.resume());
+  }
+  return {
+    outcomes,
+    memory: Buffer.from(machine.memory).toString('base64'),
+    globals: [0, 1, 2].map((g) => machine.global(g)),
+    fuel: machine.fuelConsumed(),
+  };
+}
+
+const args = fc.array(fc.integer({ min: -0x80000000, max: 0x7fffffff }), { minLength: 5, maxLength: 5 });
+const costTable = fc.oneof(
+  fc.constant(FuelCostTable.DEFAULT),
+  fc.array(fc.integer({ min: 0, max: 5 }), { minLength: OPCODE_TABLE.length, maxLength: OPCODE_TABLE.length }).map((costs) => FuelCostTable.fromArray(costs)),
+);
+
+describe('the block engine agrees with the stepper', () => {
+  it('on stack programs: the whole final stack, traps and their pcs, memory, globals and fuel', () => {
+    fc.assert(
+      fc.property(stackProgram(), args, (p, values) => {
+        const module = stackModule(p);
+        const params = values.slice(0, p.params);
+        const blocks = observe(module, params, p.resultWords, { traced: false });
+        const stepped = observe(module, params, p.resultWords, { traced: true });
+        expect(blocks).toEqual(stepped);
+      }),
+      { seed: 0xb10c, numRuns: 1500 },
+    );
+  });
+
+  it('on stack programs with engine metering, stopping at every limit and continued on fresh copies', () => {
+    fc.assert(
+      fc.property(stackProgram(), args, costTable, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (p, values, costs, topUps, alternate) => {
+        const module = stackModule(p);
+        const params = values.slice(0, p.params);
+        const whole = observe(module, params, p.resultWords, { traced: true, costs });
+        const limit = whole.fuel > 0n ? whole.fuel / 2n : 0n;
+        const stepped = observe(module, params, p.resultWords, { traced: true, costs, limit, topUps });
+        const blocks = observe(module, params, p.resultWords, { traced: false, costs, limit, topUps, transplant: true, alternate });
+        expect(blocks).toEqual(stepped);
+        expect(stepped.fuel).toBe(whole.fuel);
+      }),
+      { seed: 0x3e7e, numRuns: 600 },
+    );
+  });
+
+  it('on looping programs with calls, call_indirect, memory and program fuel, plain and metered', () => {
+    fc.assert(
+      fc.property(fc.array(statement, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 9 }), fc.integer(), costTable, fc.integer({ min: 0, max: 400 }), (statements, n, seed, costs, limit) => {
+        const { code, labels } = assemble(program(statements, seed));
+        const module = new RwasmModule({ code, sourcePc: labels.get('main')! });
+        expect(observe(module, [n], 1, { traced: false })).toEqual(observe(module, [n], 1, { traced: true }));
+        const plan = { costs, limit: BigInt(limit), topUps: [3, 17] };
+        expect(observe(module, [n], 1, { ...plan, traced: false, transplant: true })).toEqual(observe(module, [n], 1, { ...plan, traced: true }));
+        // Program fuel alone (no engine metering), stopping at its ConsumeFuel checks.
+        expect(observe(module, [n], 1, { traced: false, limit: BigInt(limit), topUps: [5], transplant: true })).toEqual(
+          observe(module, [n], 1, { traced: true, limit: BigInt(limit), topUps: [5] }),
+        );
+      }),
+      { seed: 0x100b, numRuns: 400 },
+    );
+  });
+});
