@@ -1,0 +1,345 @@
+/**
+ * A minimal EVM host for the Fluent EVM runtime fixture (genesis `evm-runtime_9cc633bd….rwasm`),
+ * enough to run real contract work on rwasm-ts for bench/sequences.bench.ts: it deploys
+ * HelloWorld and calls `sayHelloWorld()` (scenario `hello`), or deploys Storage and calls
+ * `getValue()`, `setValue(42)`, `getValue()` (scenario `storage`). Layouts are the ones in ../shared/reference/runtime.md:
+ *
+ * - ctx.input is a `RuntimeNewFrameInputV1` (§6.3): metadata, input (init code or calldata) and
+ *   the 1024-byte `SharedContextInputV1` (§6.4), each as u64 LE length + bytes, then a u32
+ *   count of preloaded storage slots (always 0 here, as revm does for the EVM runtime).
+ * - deploy runs with `state = 1`, calls with `state = 0`; call depth 1 (a system runtime frame).
+ * - when the EVM needs the host (SLOAD, SSTORE, LOG, ...) the entry returns InterruptionCalled
+ *   with a 64-byte `SyscallInvocationParams` (§4.1) as output; the host answers with a
+ *   `RuntimeInterruptionOutcomeV1` (§4.3) through `resume` (§4.2). Storage reads and writes
+ *   and logs are answered from a JS map with rough gas (not revm-exact); anything else is
+ *   answered with `halted_frame = 1`. HelloWorld needs no interruptions at all (§6.7).
+ * - the final output is a `RuntimeExecutionOutcomeV1` (§4.4), decoded here and checked.
+ *
+ * The HelloWorld deploy is checked against the on-chain result (testnet tx 0x13fd273f…, fixture
+ * testnet_22882338_hello_world.json): exactly 285,898 gas (5,717,960 fuel) and account code
+ * `EF 44 00 ‖ 0x…520001 ‖ metadata` equal to the fixture's post-state code.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModuleCache, RuntimeContext, STATE_DEPLOY, STATE_MAIN, SystemRuntime, decodeInvocationParams, type ExecutionResult, type TraceHook } from '../../src/index.js';
+import { genesisFixture, sharedDir } from './shared.js';
+
+// ------------------------------------------------------------------ byte helpers
+
+const hex = (text: string): Uint8Array => {
+  const clean = text.trim().replace(/^0x/, '');
+  return Uint8Array.from(clean.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+};
+const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const ascii = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** Little-endian writer for the bincode (legacy, fixed-width) envelopes. */
+class Writer {
+  private readonly parts: number[] = [];
+  u8(v: number): this {
+    this.parts.push(v & 0xff);
+    return this;
+  }
+  u32(v: number): this {
+    for (let i = 0; i < 4; i++) this.parts.push((v >>> (8 * i)) & 0xff);
+    return this;
+  }
+  u64(v: bigint | number): this {
+    const big = BigInt.asUintN(64, BigInt(v));
+    for (let i = 0n; i < 8n; i++) this.parts.push(Number((big >> (8n * i)) & 0xffn));
+    return this;
+  }
+  raw(bytes: Uint8Array): this {
+    for (const b of bytes) this.parts.push(b);
+    return this;
+  }
+  /** u64 length, then the bytes (bincode `Vec<u8>` / `Bytes`). */
+  bytes(bytes: Uint8Array): this {
+    return this.u64(bytes.length).raw(bytes);
+  }
+  done(): Uint8Array {
+    return Uint8Array.from(this.parts);
+  }
+}
+
+class Reader {
+  private at = 0;
+  constructor(private readonly data: Uint8Array) {}
+  get left(): number {
+    return this.data.length - this.at;
+  }
+  raw(n: number): Uint8Array {
+    if (this.at + n > this.data.length) throw new Error(`outcome truncated at byte ${this.at} (+${n})`);
+    const out = this.data.slice(this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+  u8(): number {
+    return this.raw(1)[0]!;
+  }
+  u32(): number {
+    const b = this.raw(4);
+    return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+  }
+  i32(): number {
+    return this.u32() | 0;
+  }
+  u64(): number {
+    const lo = this.u32();
+    const hi = this.u32();
+    return hi * 2 ** 32 + lo;
+  }
+  bytes(): Uint8Array {
+    return this.raw(this.u64());
+  }
+}
+
+// ------------------------------------------------------------------ envelopes
+
+/** U256 as 32 bytes big-endian (SharedContextInputV1's U256 fields). */
+function u256be(value: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--, value >>= 8n) out[i] = Number(value & 0xffn);
+  return out;
+}
+
+interface FrameContext {
+  /** contract.address (also bytecode_address). */
+  address: Uint8Array;
+  caller: Uint8Array;
+  /** contract.gas_limit: the EVM interpreter's gas limit. */
+  gasLimit: bigint;
+}
+
+/** The fixed block and transaction fields of testnet tx 0x13fd273f… (fixture env / transaction). */
+const SENDER = hex('390a4cedbb65be7511d9e1a35b115376f39dbdf3');
+const HELLO_ADDRESS = hex('044f962515c0968de3779973a0e47d060b3b839f');
+/** Any address for Storage (it keys its mappings by caller and address(this)). */
+const STORAGE_ADDRESS = hex('5701ac0000000000000000000000000000005701');
+const EVM_RUNTIME_ADDRESS = hex('0000000000000000000000000000000000520001');
+
+/** `SharedContextInputV1`, 1024 bytes (runtime.md §6.4). */
+function sharedContext(frame: FrameContext): Uint8Array {
+  const ctx = new Uint8Array(1024);
+  const view = new DataView(ctx.buffer);
+  const u64 = (at: number, v: bigint) => view.setBigUint64(at, v, true);
+  u64(0, 0x5202n); // block.chain_id
+  ctx.set(hex('0000000000000000000000000000000000520fee'), 8); // block.coinbase
+  u64(28, 0x69ca63cen); // block.timestamp
+  u64(36, 0x15d2822n); // block.number
+  ctx.set(u256be(0n), 44); // block.difficulty
+  ctx.set(hex('1d4654490799b6027e85d3b635dcdbd1e0dbc023e623938d7c11186402585a67'), 76); // prev_randao
+  u64(108, 0x2faf080n); // block.gas_limit
+  ctx.set(u256be(7n), 116); // block.base_fee
+  u64(148, 0x58dban); // tx.gas_limit
+  u64(156, 0x4an); // tx.nonce
+  ctx.set(u256be(0x3b9aca07n), 164); // tx.gas_price (effective)
+  ctx[196] = 1; // tx.priority_fee present
+  ctx.set(u256be(0x3b9aca00n), 197);
+  ctx.set(SENDER, 229); // tx.origin
+  ctx.set(u256be(0n), 249); // tx.value
+  ctx.set(frame.address, 281); // contract.address
+  ctx.set(frame.address, 301); // contract.bytecode_address
+  ctx.set(frame.caller, 321); // contract.caller
+  ctx[341] = 0; // contract.is_static
+  ctx.set(u256be(0n), 342); // contract.value
+  u64(374, frame.gasLimit); // contract.gas_limit
+  return ctx;
+}
+
+/** `RuntimeNewFrameInputV1` (runtime.md §6.3), no preloaded storage. */
+function newFrameInput(metadata: Uint8Array, input: Uint8Array, frame: FrameContext): Uint8Array {
+  return new Writer().bytes(metadata).bytes(input).bytes(sharedContext(frame)).u32(0).done();
+}
+
+/** `RuntimeExecutionOutcomeV1` (runtime.md §4.4); the two optional trailing fields are ignored. */
+interface ExecutionOutcome {
+  exitCode: number;
+  output: Uint8Array;
+  storage: Array<{ key: Uint8Array; value: Uint8Array }>;
+  logs: number;
+  metadata: Uint8Array | undefined;
+}
+
+function decodeOutcome(bytes: Uint8Array): ExecutionOutcome {
+  const r = new Reader(bytes);
+  const exitCode = r.i32();
+  const output = r.bytes();
+  const storage = Array.from({ length: r.u32() }, () => ({ key: r.raw(32), value: r.raw(32) }));
+  const logs = r.u64();
+  for (let i = 0; i < logs; i++) {
+    const topics = r.u32();
+    r.raw(32 * topics);
+    r.bytes();
+  }
+  const metadata = r.u8() === 1 ? r.bytes() : undefined;
+  return { exitCode, output, storage, logs, metadata };
+}
+
+/** `RuntimeInterruptionOutcomeV1` (runtime.md §4.3). */
+function interruptionOutcome(halted: boolean, output: Uint8Array, gas: number, exitCode: number): Uint8Array {
+  return new Writer()
+    .u8(halted ? 1 : 0)
+    .bytes(output)
+    .u64(gas * 20) // fuel = gas × 20
+    .u64(0) // fuel_refunded (i64)
+    .u32(exitCode)
+    .done();
+}
+
+// ------------------------------------------------------------------ the host
+
+/** Contract storage and logs of the little world (slot keys as hex of the 32 LE bytes). */
+class World {
+  readonly storage = new Map<string, Uint8Array>();
+  logs = 0;
+  interruptions = 0;
+
+  /** Answers one interruption request (syscall id = last byte of the code hash; runtime.md §6.6). */
+  answer(id: number, input: Uint8Array): Uint8Array {
+    this.interruptions++;
+    switch (id) {
+      case 0x01: {
+        // STORAGE_READ: slot → value (32 bytes LE); cold SLOAD price.
+        const value = this.storage.get(toHex(input.subarray(0, 32))) ?? new Uint8Array(32);
+        return interruptionOutcome(false, value, 2100, 0);
+      }
+      case 0x02: {
+        // STORAGE_WRITE: slot ‖ value; rough SSTORE price (new slot 22100, else 5000).
+        const key = toHex(input.subarray(0, 32));
+        const gas = this.storage.has(key) ? 5000 : 22100;
+        this.storage.set(key, input.slice(32, 64));
+        return interruptionOutcome(false, new Uint8Array(0), gas, 0);
+      }
+      case 0x09: {
+        // EMIT_LOG: n topics ‖ topics ‖ data.
+        this.logs++;
+        const topics = input[0]!;
+        return interruptionOutcome(false, new Uint8Array(0), 375 + 375 * topics + 8 * (input.length - 1 - 32 * topics), 0);
+      }
+      default:
+        // Not needed by these contracts: the host stops the frame (exit -1003, MalformedBuiltinParams).
+        return interruptionOutcome(true, new Uint8Array(0), 0, -1003);
+    }
+  }
+}
+
+export interface EvmWorkloadOptions {
+  /** Trace hook for every frame (the frames run on a traced preparation of the module). */
+  trace?: TraceHook;
+  /** Wraps every execute/resume segment (the sequence recorder turns counting on around it). */
+  segment?: <T>(run: () => T) => T;
+  /** `hello`: HelloWorld deploy + sayHelloWorld(); `storage`: Storage deploy + three calls. */
+  scenario: 'hello' | 'storage';
+  /** How many times to repeat the scenario (each time with fresh storage). */
+  rounds: number;
+}
+
+export interface EvmWorkloadSummary {
+  readonly file: string;
+  readonly frames: number;
+  readonly segments: number;
+  readonly interruptions: number;
+  /** What one round does, for the report. */
+  readonly scenario: string;
+}
+
+const SCENARIOS = {
+  hello: 'HelloWorld: deploy (init code 1445 B, no interruptions) + sayHelloWorld()',
+  storage: 'Storage: deploy (3 SSTOREs) + getValue() + setValue(42) + getValue()',
+};
+
+/**
+ * Runs the scenario `rounds` times on one cached instance of the EVM runtime (as Fluent keeps
+ * it), checking every result; throws on anything unexpected.
+ */
+export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary {
+  const fixture = genesisFixture('evm-runtime');
+  const codeHash = fixture.file.slice('evm-runtime_'.length, 'evm-runtime_'.length + 64);
+  const contracts = join(sharedDir(), 'fixtures', 'evm', 'contracts');
+  const helloInit = hex(readFileSync(join(contracts, 'HelloWorld.bin'), 'utf8'));
+  const storageInit = hex(readFileSync(join(contracts, 'Storage.bin'), 'utf8'));
+  // A private cache, so the traced instance is this workload's own.
+  const cache = new ModuleCache();
+  const segment = options.segment ?? (<T>(run: () => T) => run());
+  let frames = 0;
+  let segments = 0;
+  let interruptions = 0;
+
+  /** One frame: execute, answer interruptions until it ends, decode its outcome. */
+  const frame = (world: World, state: number, metadata: Uint8Array, input: Uint8Array, ctx: FrameContext): ExecutionOutcome & { fuel: bigint } => {
+    frames++;
+    const runtime = SystemRuntime.create({
+      module: fixture.bytes,
+      codeHash,
+      cache,
+      trace: options.trace,
+      context: new RuntimeContext({ fuelLimit: ctx.gasLimit * 20n, state, callDepth: 1, input: newFrameInput(metadata, input, ctx) }),
+    });
+    let result: ExecutionResult = segment(() => runtime.execute());
+    segments++;
+    let fuel = result.fuelConsumed;
+    while (runtime.suspended === 'interrupted') {
+      const request = decodeInvocationParams(result.output);
+      const id = request.codeHash[31]!;
+      if (request.codeHash.subarray(0, 31).some((b) => b !== 0)) throw new Error('EVM runtime asked for a nested call; this host answers syscalls only');
+      const bytes = runtime.memoryRead(Number(request.inputStart), Number(request.inputEnd - request.inputStart));
+      const answer = world.answer(id, bytes);
+      interruptions++;
+      result = segment(() => runtime.resume(0, 0n, { returnData: answer }));
+      segments++;
+      fuel += result.fuelConsumed;
+    }
+    if (result.exitCode !== 0) throw new Error(`EVM runtime frame ended with exit code ${result.exitCode}`);
+    return { ...decodeOutcome(result.output), fuel };
+  };
+
+  const helloCtx: FrameContext = { address: HELLO_ADDRESS, caller: SENDER, gasLimit: 289_922n };
+  const storageCtx: FrameContext = { address: STORAGE_ADDRESS, caller: SENDER, gasLimit: 1_000_000n };
+  const NONE = new Uint8Array(0);
+  const expectedHelloCode = helloWorldPostStateCode();
+
+  for (let round = 0; round < options.rounds; round++) {
+    const world = new World();
+    if (options.scenario === 'hello') hello(world);
+    else storage(world);
+  }
+  return { file: fixture.file, frames, segments, interruptions, scenario: SCENARIOS[options.scenario] };
+
+  function hello(world: World): void {
+    // HelloWorld deploy: must reproduce the on-chain result.
+    const deployed = frame(world, STATE_DEPLOY, NONE, helloInit, helloCtx);
+    const code = new Uint8Array([0xef, 0x44, 0x00, ...EVM_RUNTIME_ADDRESS, ...(deployed.metadata ?? [])]);
+    if (deployed.exitCode !== 0 || deployed.fuel !== 5_717_960n || (expectedHelloCode && toHex(code) !== expectedHelloCode)) {
+      throw new Error(`HelloWorld deploy: exit ${deployed.exitCode}, fuel ${deployed.fuel}, metadata ${deployed.metadata?.length} bytes (expected 0, 5717960, the on-chain code)`);
+    }
+    const call = frame(world, STATE_MAIN, deployed.metadata!, hex('45773e4e'), helloCtx);
+    if (call.exitCode !== 0 || !ascii(call.output).includes('Hello, World')) throw new Error(`sayHelloWorld(): exit ${call.exitCode}, output ${toHex(call.output)}`);
+  }
+
+  function storage(world: World): void {
+    // Storage: its constructor stores 100 in three places; getValue() checks they agree.
+    const deployed = frame(world, STATE_DEPLOY, NONE, storageInit, storageCtx);
+    if (deployed.exitCode !== 0 || !deployed.metadata) throw new Error(`Storage deploy: exit ${deployed.exitCode}`);
+    const word = (out: Uint8Array) => BigInt(`0x${toHex(out) || '0'}`);
+    const get1 = frame(world, STATE_MAIN, deployed.metadata, hex('20965255'), storageCtx);
+    const set = frame(world, STATE_MAIN, deployed.metadata, new Uint8Array([...hex('55241077'), ...u256be(42n)]), storageCtx);
+    const get2 = frame(world, STATE_MAIN, deployed.metadata, hex('20965255'), storageCtx);
+    if (get1.exitCode !== 0 || word(get1.output) !== 100n || set.exitCode !== 0 || get2.exitCode !== 0 || word(get2.output) !== 42n) {
+      throw new Error(`Storage calls: getValue ${toHex(get1.output)} (exit ${get1.exitCode}), setValue exit ${set.exitCode}, getValue ${toHex(get2.output)} (exit ${get2.exitCode})`);
+    }
+  }
+}
+
+/** The HelloWorld account's code after the testnet deploy, from the fixture's post state (hex, no 0x). */
+function helloWorldPostStateCode(): string | undefined {
+  try {
+    const file = join(sharedDir(), 'fixtures', 'evm', 'testnet_22882338_hello_world.json');
+    const fixture = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { post: Record<string, Array<{ state: Record<string, { code: string }> }>> }>;
+    const tx = Object.values(fixture)[0]!;
+    const post = Object.values(tx.post)[0]![0]!.state;
+    return post[`0x${toHex(HELLO_ADDRESS)}`]?.code.replace(/^0x/, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
