@@ -1,7 +1,8 @@
 import { RwasmError } from '../errors.js';
 import { InstructionSet } from './instruction-set.js';
-import { Immediate, OPCODE_TABLE, opcodeIndex, type Opcode } from './opcodes.js';
+import { Immediate, OPCODE_TABLE, Opcode, opcodeIndex } from './opcodes.js';
 import { trapCodeFromWire } from './trap-codes.js';
+import { MAX_TABLES, RULE_BY_CODE, breaksOwnRule, needsPayload } from './verify.js';
 
 export const RWASM_MAGIC = [0xef, 0x52] as const;
 export const RWASM_VERSION = 0x01;
@@ -88,44 +89,47 @@ const KIND_BY_CODE = (() => {
   return table;
 })();
 
-function decodeCode(reader: Reader): InstructionSet {
+/** What one pass over the code section finds besides the instructions. */
+export interface CodeFacts {
+  /** The first pc that breaks an instruction rule of verification, or -1. */
+  readonly firstInvalidPc: number;
+  /** The global indices GlobalGet/GlobalSet name, each once, in the order first named. */
+  readonly globalIndices: Uint32Array;
+}
+
+const GLOBAL_GET: number = Opcode.GlobalGet;
+const GLOBAL_SET: number = Opcode.GlobalSet;
+const TABLE_GET: number = Opcode.TableGet;
+const CALL_INDIRECT: number = Opcode.CallIndirect;
+const RETURN_CALL_INDIRECT: number = Opcode.ReturnCallIndirect;
+const TABLE_INIT: number = Opcode.TableInit;
+
+/** Where a pass over the code stands. */
+interface Scan {
+  pc: number;
+  at: number;
+  firstInvalidPc: number;
+  /** The pc of the instruction whose TableGet payload the next one must be (-2: none). */
+  payloadFor: number;
+  readonly globals: Set<number>;
+}
+
+/**
+ * Reads the code section in one pass that also applies verification's instruction rules and
+ * collects the global indices, so a decoded module needs no second pass over its code.
+ */
+function decodeCode(reader: Reader): { code: InstructionSet; facts: CodeFacts } {
   const count = reader.u64('code section length');
   // Never trust the declared count for allocation: every instruction takes at least 4 bytes.
   const plausible = Math.min(Number(count), Math.floor(reader.remaining / 4));
   const total = Number(count);
   const codes = new Uint16Array(Math.max(plausible, 1));
   const bits = new Uint32Array(Math.max(plausible, 1));
-  const { bytes } = reader;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Fast path while a whole instruction (at most 8 bytes) surely fits; at the last few bytes or
-  // at anything invalid the checked path takes over from that instruction.
-  const lastFast = bytes.length - 8;
-  let at = reader.offset;
-  let pc = 0;
-  for (; pc < total && at <= lastFast; pc++) {
-    const wire = view.getUint32(at, true);
-    const kind = wire < KIND_BY_CODE.length ? KIND_BY_CODE[wire]! : -1;
-    if (kind === Immediate.None) {
-      at += 4;
-    } else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) {
-      bits[pc] = view.getUint32(at + 4, true);
-      at += 8;
-    } else if (kind === Immediate.U16) {
-      bits[pc] = view.getUint16(at + 4, true);
-      at += 6;
-    } else if (kind === Immediate.TrapCode) {
-      const trap = trapCodeFromWire(view.getUint32(at + 4, true));
-      if (trap === undefined) break;
-      bits[pc] = trap;
-      at += 8;
-    } else {
-      break; // not an opcode: the checked path reports it
-    }
-    codes[pc] = wire;
-  }
-  reader.offset = at;
-  const code = InstructionSet.fromRaw(codes, bits, pc);
-  for (; pc < total; pc++) {
+  const scan: Scan = { pc: 0, at: reader.offset, firstInvalidPc: -1, payloadFor: -2, globals: new Set() };
+  scanWhileWhole(reader.bytes, scan, codes, bits, total);
+  reader.offset = scan.at;
+  const code = InstructionSet.fromRaw(codes, bits, scan.pc);
+  for (let pc = scan.pc; pc < total; pc++) {
     const start = reader.offset;
     const wire = reader.u32(`opcode of instruction ${pc}`);
     const index = opcodeIndex(wire);
@@ -136,9 +140,79 @@ function decodeCode(reader: Reader): InstructionSet {
         opcode: wire,
       });
     }
-    code.pushRaw(wire as Opcode, decodeImmediateChecked(reader, OPCODE_TABLE[index]![2], pc));
+    const imm = decodeImmediateChecked(reader, OPCODE_TABLE[index]![2], pc);
+    code.pushRaw(wire as Opcode, imm);
+    noteInstruction(scan, wire, imm, pc, total);
   }
-  return code;
+  const { firstInvalidPc, payloadFor } = scan;
+  return {
+    code,
+    facts: {
+      firstInvalidPc: firstInvalidPc < 0 && payloadFor >= 0 && payloadFor === total - 1 ? payloadFor : firstInvalidPc,
+      globalIndices: Uint32Array.from(scan.globals),
+    },
+  };
+}
+
+/** What verification and the global scan note of one instruction (the checked path's copy of the fast loop's). */
+function noteInstruction(scan: Scan, wire: number, imm: number, pc: number, total: number): void {
+  if (scan.firstInvalidPc < 0 && breaksOwnRule(wire, imm, pc, total)) scan.firstInvalidPc = pc;
+  if (scan.payloadFor === pc - 1) {
+    if ((wire !== TABLE_GET || imm >= MAX_TABLES) && (scan.firstInvalidPc < 0 || scan.firstInvalidPc > pc - 1)) scan.firstInvalidPc = pc - 1;
+    scan.payloadFor = -2;
+  }
+  if (needsPayload(wire)) scan.payloadFor = pc;
+  else if (wire === GLOBAL_GET || wire === GLOBAL_SET) scan.globals.add(imm);
+}
+
+/**
+ * The fast path, while a whole instruction (at most 8 bytes) surely fits; at the last few bytes
+ * or at anything invalid it stops and the checked path takes over from that instruction. A
+ * function of its own, small, so the engine optimizes it early in a cold process.
+ */
+function scanWhileWhole(bytes: Uint8Array, scan: Scan, codes: Uint16Array, bits: Uint32Array, total: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lastFast = bytes.length - 8;
+  const globals = scan.globals;
+  let firstInvalidPc = scan.firstInvalidPc;
+  let payloadFor = scan.payloadFor;
+  let at = scan.at;
+  let pc = 0;
+  for (; pc < total && at <= lastFast; pc++) {
+    const wire = view.getUint32(at, true);
+    const kind = wire < KIND_BY_CODE.length ? KIND_BY_CODE[wire]! : -1;
+    let imm = 0;
+    if (kind === Immediate.None) {
+      at += 4;
+    } else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) {
+      imm = view.getUint32(at + 4, true);
+      at += 8;
+    } else if (kind === Immediate.U16) {
+      imm = view.getUint16(at + 4, true);
+      at += 6;
+    } else if (kind === Immediate.TrapCode) {
+      const trap = trapCodeFromWire(view.getUint32(at + 4, true));
+      if (trap === undefined) break;
+      imm = trap;
+      at += 8;
+    } else {
+      break; // not an opcode: the checked path reports it
+    }
+    codes[pc] = wire;
+    bits[pc] = imm;
+    // Most opcodes have no rule: one table lookup. (The FPU codes are above the table.)
+    if (wire < RULE_BY_CODE.length && RULE_BY_CODE[wire] !== 0 && firstInvalidPc < 0 && breaksOwnRule(wire, imm, pc, total)) firstInvalidPc = pc;
+    if (payloadFor === pc - 1) {
+      if ((wire !== TABLE_GET || imm >= MAX_TABLES) && (firstInvalidPc < 0 || firstInvalidPc > pc - 1)) firstInvalidPc = pc - 1;
+      payloadFor = -2;
+    }
+    if (wire === CALL_INDIRECT || wire === RETURN_CALL_INDIRECT || wire === TABLE_INIT) payloadFor = pc;
+    else if (wire === GLOBAL_GET || wire === GLOBAL_SET) globals.add(imm);
+  }
+  scan.pc = pc;
+  scan.at = at;
+  scan.firstInvalidPc = firstInvalidPc;
+  scan.payloadFor = payloadFor;
 }
 
 function decodeImmediateChecked(reader: Reader, kind: Immediate, pc: number): number {
@@ -185,10 +259,10 @@ function decodeElem(reader: Reader): Uint32Array {
 }
 
 /**
- * Decodes one module from the start of `bytes`, returning it and the number of bytes it took.
- * Trailing bytes after the module are left for the caller to judge.
+ * Decodes one module from the start of `bytes`, returning it, the number of bytes it took and
+ * what the pass over its code found. Trailing bytes after the module are left for the caller.
  */
-export function decodeModuleParts(bytes: Uint8Array): { parts: ModuleParts; bytesRead: number } {
+export function decodeModuleParts(bytes: Uint8Array): { parts: ModuleParts; bytesRead: number; facts: CodeFacts } {
   if (!(bytes instanceof Uint8Array)) {
     throw new RwasmError('InvalidArgument', 'rWasm bytes must be a Uint8Array');
   }
@@ -210,11 +284,11 @@ export function decodeModuleParts(bytes: Uint8Array): { parts: ModuleParts; byte
       version,
     });
   }
-  const code = decodeCode(reader);
+  const { code, facts } = decodeCode(reader);
   const data = reader.bytesOf(reader.u64('data section length'), 'data section');
   const elem = decodeElem(reader);
   const hint = reader.bytesOf(reader.u64('hint section length'), 'hint section');
   // Legacy modules end right after the hint section; their source_pc is 0.
   const sourcePc = reader.remaining === 0 ? 0 : reader.u32('source_pc');
-  return { parts: { code, data, elem, hint, sourcePc }, bytesRead: reader.offset };
+  return { parts: { code, data, elem, hint, sourcePc }, bytesRead: reader.offset, facts };
 }

@@ -4,6 +4,7 @@ import { decodeModuleParts, type ModuleParts } from './decode.js';
 import { disassemble } from './disassemble.js';
 import { encodeModuleParts } from './encode.js';
 import { InstructionSet } from './instruction-set.js';
+import { Opcode } from './opcodes.js';
 import type { Instruction } from './instructions.js';
 import { verifyModuleParts } from './verify.js';
 
@@ -70,8 +71,11 @@ export class RwasmModule implements ModuleParts {
 
   /** Decodes the module at the start of `bytes` and reports how many bytes it took. */
   static decodePrefix(bytes: Uint8Array, options: { verify?: boolean | undefined } = {}): { module: RwasmModule; bytesRead: number } {
-    const { parts, bytesRead } = decodeModuleParts(bytes);
+    const { parts, bytesRead, facts } = decodeModuleParts(bytes);
     const module = new RwasmModule(parts);
+    module.globals = facts.globalIndices;
+    // The decoder already applied the instruction rules: only the module-wide ones are left.
+    verificationOf.set(module, () => verifyModuleParts(module, facts.firstInvalidPc));
     if (options.verify ?? true) module.verify();
     return { module, bytesRead };
   }
@@ -80,11 +84,28 @@ export class RwasmModule implements ModuleParts {
     return encodeModuleParts(this);
   }
 
-  /** Throws `RwasmError('VerificationFailed')` naming the reference's rule that failed. */
+  /** Throws `RwasmError('VerificationFailed')` naming the reference's rule that failed (once: modules do not change). */
   verify(): this {
-    verifyModuleParts(this);
+    if (verified.has(this)) return this;
+    const verification = verificationOf.get(this);
+    if (verification) verification();
+    else verifyModuleParts(this);
+    verified.add(this);
     return this;
   }
+
+  /** The global indices the code names (GlobalGet/GlobalSet), each once, in the order first named. */
+  globalIndices(): Uint32Array {
+    if (!this.globals) {
+      const { codes, bits, length } = this.code.rawView();
+      const seen = new Set<number>();
+      for (let pc = 0; pc < length; pc++) if (codes[pc] === GLOBAL_GET || codes[pc] === GLOBAL_SET) seen.add(bits[pc]!);
+      this.globals = Uint32Array.from(seen);
+    }
+    return this.globals;
+  }
+
+  private globals: Uint32Array | undefined;
 
   /** keccak256 of the encoded module. */
   codeHash(): Uint8Array {
@@ -99,6 +120,12 @@ export class RwasmModule implements ModuleParts {
     return disassemble(this);
   }
 }
+
+const verified = new WeakSet<RwasmModule>();
+/** A cheaper verification for decoded modules (their instruction rules were checked while decoding). */
+const verificationOf = new WeakMap<RwasmModule, () => void>();
+const GLOBAL_GET: number = Opcode.GlobalGet;
+const GLOBAL_SET: number = Opcode.GlobalSet;
 
 function checkU32(value: number, what: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {

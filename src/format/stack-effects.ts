@@ -56,6 +56,18 @@ const EFFECTS: readonly StackEffect[] = OPCODE_TABLE.map(([name, code]) => {
   return Object.freeze(effectOf(name, code));
 });
 
+// The same by wire code, for loops that must not allocate (-1: dynamic or immediate-sized).
+const MAX_CODE = Math.max(...OPCODE_TABLE.map(([, code]) => code));
+const POPS = new Int8Array(MAX_CODE + 1).fill(-1);
+const PUSHES = new Int8Array(MAX_CODE + 1).fill(-1);
+OPCODE_TABLE.forEach(([, code], index) => {
+  const effect = EFFECTS[index]!;
+  if (effect !== DYNAMIC_EFFECT) {
+    POPS[code] = effect.pops;
+    PUSHES[code] = effect.pushes;
+  }
+});
+
 /**
  * The effect of the instruction `code` with immediate `imm` (raw bits); `DYNAMIC_EFFECT` for
  * calls. BulkConst(n) pushes n words and BulkDrop(n) pops n.
@@ -64,4 +76,18 @@ export function stackEffect(code: number, imm: number): StackEffect {
   if (code === Opcode.BulkConst) return { pops: 0, pushes: imm >>> 0 };
   if (code === Opcode.BulkDrop) return { pops: imm >>> 0, pushes: 0 };
   return EFFECTS[opcodeIndex(code)]!;
+}
+
+/** Words popped by an instruction (BulkDrop: its count; -1 for calls, whose effect is the callee's). */
+export function popsOf(code: number, imm: number): number {
+  if (code === Opcode.BulkDrop) return imm >>> 0;
+  if (code === Opcode.BulkConst) return 0;
+  return POPS[code]!;
+}
+
+/** Words pushed by an instruction (BulkConst: its count; -1 for calls). */
+export function pushesOf(code: number, imm: number): number {
+  if (code === Opcode.BulkConst) return imm >>> 0;
+  if (code === Opcode.BulkDrop) return 0;
+  return PUSHES[code]!;
 }

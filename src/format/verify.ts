@@ -22,7 +22,7 @@ const enum Rule {
 }
 
 // Which rule checks which opcode, by wire code (opcodes without a rule are not listed).
-const RULE_BY_CODE = new Uint8Array(Opcode.BulkDrop + 1);
+export const RULE_BY_CODE = new Uint8Array(Opcode.BulkDrop + 1);
 const assign = (rule: Rule, ...codes: number[]) => codes.forEach((code) => (RULE_BY_CODE[code] = rule));
 assign(Rule.Branch, Opcode.Br, Opcode.BrIfEqz, Opcode.BrIfNez);
 assign(Rule.BranchTable, Opcode.BrTable);
@@ -59,11 +59,56 @@ function fail(reason: VerificationFailure, message: string, details: Record<stri
 }
 
 /**
+ * Whether the instruction at `pc` breaks one of the rules that look at it alone (not its
+ * payload): the decoder runs this on every instruction as it reads it, so verification needs
+ * no second pass over the code.
+ */
+export function breaksOwnRule(code: number, imm: number, pc: number, length: number): boolean {
+  const rule = code < RULE_BY_CODE.length ? RULE_BY_CODE[code]! : Rule.None;
+  switch (rule) {
+    case Rule.None:
+    case Rule.TablePayload:
+      return false;
+    case Rule.Branch: {
+      const target = pc + (imm | 0);
+      return imm === 0 || target < 0 || target >= length;
+    }
+    case Rule.BranchTable:
+      return imm === 0 || pc + 2 * imm >= length;
+    case Rule.CodeTarget:
+      return imm >= length;
+    case Rule.NullableCodeTarget:
+      return imm !== 0 && imm >= length;
+    case Rule.LocalDepth:
+      return imm === 0;
+    case Rule.DataSegment:
+      return imm >= MAX_DATA_SEGMENTS;
+    case Rule.ElemSegment:
+      return imm >= MAX_ELEM_SEGMENTS;
+    case Rule.ElemSegmentWithPayload:
+      return imm >= MAX_ELEM_SEGMENTS;
+    case Rule.Table:
+      return imm >= MAX_TABLES;
+    case Rule.TablePair:
+      return (imm & 0xffff) >= MAX_TABLES || imm >>> 16 >= MAX_TABLES;
+  }
+  return false;
+}
+
+/** Whether the instruction `code` must be followed by a TableGet payload naming its table. */
+export function needsPayload(code: number): boolean {
+  return code === Opcode.CallIndirect || code === Opcode.ReturnCallIndirect || code === Opcode.TableInit;
+}
+
+/**
  * The reference's post-decode verification, rule for rule and in its order; the first failure
  * wins. It guarantees static targets are in range, which the interpreter relies on; it does not
  * prove the program well-behaved (stack discipline is still checked while running).
+ *
+ * `firstInvalidPc`, when the decoder already looked at every instruction, is the first pc that
+ * breaks an instruction rule (-1: none), and the per-instruction pass is skipped.
  */
-export function verifyModuleParts(parts: ModuleParts): void {
+export function verifyModuleParts(parts: ModuleParts, firstInvalidPc?: number): void {
   const { codes, bits, length } = parts.code.rawView();
   if (length === 0) fail('EmptyCodeSection', 'the code section is empty');
   if (parts.sourcePc >= length) {
@@ -82,6 +127,13 @@ export function verifyModuleParts(parts: ModuleParts): void {
         codeLength: length,
       });
     }
+  }
+  if (firstInvalidPc !== undefined) {
+    if (firstInvalidPc >= 0) {
+      const code = codes[firstInvalidPc]!;
+      checkInstruction(RULE_BY_CODE[code]!, code, bits[firstInvalidPc]!, firstInvalidPc, codes, bits, length);
+    }
+    return;
   }
   // No closures over the loop's arrays: captured variables live in a heap context and would
   // make every access in this hot loop a memory load.

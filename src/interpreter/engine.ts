@@ -157,18 +157,19 @@ export enum Op {
   CallIndirect, // [op, h, index, signature, table, returnPc]
   ReturnCall, // [op, h, targetPc]
   ReturnCallIndirect, // [op, h, index, signature, table]
-  Syscall, // [op, h, sysIndex, returnPc]: the return address's region follows
+  Syscall, // [op, h, sysIndex, returnPc]
   Unreachable,
   Trap, // [op, trapCode, h]
   Leave, // [op, pc, h]: continue at pc outside this unit
   SlowPath, // [op, h]: the stepper runs this block
+  Lazy, // [op, stub]: lower the block the program's stub names (and what it falls into), then continue there
 }
 
 /** Words an op takes, by op (for walking prepared code). */
 export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   const words: Record<number, number> = {};
   const set = (size: number, ...ops: Op[]) => ops.forEach((op) => (words[op] = size));
-  for (let op = Op.Copy; op <= Op.SlowPath; op++) words[op] = 0;
+  for (let op = Op.Copy; op <= Op.Lazy; op++) words[op] = 0;
   set(3, Op.Copy, Op.Const, Op.Zero, Op.Eqz, Op.Clz, Op.Ctz, Op.Popcnt, Op.Extend8S, Op.Extend16S, Op.MemoryGrow);
   for (let op = Op.Add; op <= Op.GeUI; op++) words[op] = 4;
   set(4, Op.Mul64, Op.Add64, Op.Load32, Op.Load8S, Op.Load8U, Op.Load16S, Op.Load16U, Op.Load64);
@@ -178,6 +179,7 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   set(3, Op.MemoryInit, Op.TableSize, Op.TableGrow, Op.TableFill, Op.TableGet, Op.TableSet, Op.GlobalGet, Op.GlobalSet, Op.GlobalSetI, Op.Fpu);
   set(4, Op.Meter);
   set(3, Op.StackCheck, Op.Fuel, Op.BrNez, Op.BrEqz, Op.ReturnCall, Op.Trap, Op.Leave);
+  set(2, Op.Lazy);
   set(4, Op.TableCopy, Op.TableInit, Op.Call, Op.Syscall);
   for (let op = Op.BrEq; op <= Op.BrGeUI; op++) words[op] = 4;
   set(8, Op.I64);
@@ -1109,11 +1111,18 @@ export function runBlocks(m: ExecutionContext): Exit {
           }
           break loop;
         }
-        // The return address's region starts right after this op and its header.
-        ip += 6;
+        // The return address starts a region of its own: the host decided the height.
+        const returnPc = code[ip + 3]!;
+        let target = ipOfPc[returnPc]!;
+        if (target < 0) {
+          target = program.prepareEntry(returnPc);
+          code = program.code;
+          ipOfPc = program.ipOfPc;
+        }
+        ip = target;
         if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
           exitSp = sp;
-          exitPc = m.pc;
+          exitPc = returnPc;
           paidEnd = -1; // control is at the start of a block nothing has paid for yet
           exit = Exit.SlowPath;
           break loop;
@@ -1141,6 +1150,11 @@ export function runBlocks(m: ExecutionContext): Exit {
         paidEnd = -1;
         exit = Exit.Leave;
         break loop;
+      case Op.Lazy:
+        ip = program.lowerStub(code[ip + 1]!);
+        code = program.code;
+        ipOfPc = program.ipOfPc;
+        break;
       case Op.SlowPath:
         exitSp = sp + code[ip + 1]!;
         paidEnd = -1; // control is at the start of a block nothing has paid for yet

@@ -16,7 +16,7 @@
  * and the engine runs the region only when all of it is in range.
  */
 import { FPU_CODE_BASE, Opcode } from '../format/opcodes.js';
-import { stackEffect, DYNAMIC_EFFECT } from '../format/stack-effects.js';
+import { popsOf, pushesOf } from '../format/stack-effects.js';
 import { TrapCode } from '../format/trap-codes.js';
 import { Op } from './engine.js';
 import { STACK_LIMIT } from './execution.js';
@@ -24,7 +24,7 @@ import { OK } from './bulk-ops.js';
 import type { PreparedCode } from './prepared-code.js';
 import type { Snippet } from './snippets.js';
 import { binary, divisionTrap, unary } from './stepper.js';
-import { widthAt, type Block, type Unit } from './units.js';
+import { widthAt, type Block, type Region, type Unit } from './units.js';
 
 export interface LoweringSource {
   readonly codes: Uint16Array;
@@ -37,13 +37,6 @@ export interface LoweringSource {
   readonly costOf: ((pc: number) => number) | undefined;
 }
 
-/** The stack use of a region, relative to its base; the engine enters it when `(base + lo) >>> 0 <= limit`. */
-export interface Region {
-  lo: number;
-  hi: number;
-  limit: number;
-}
-
 /** Where a block's code starts and what entering it needs. */
 export interface BlockEntry {
   readonly start: number;
@@ -52,12 +45,6 @@ export interface BlockEntry {
   /** Height above the region's base at the block's start. */
   readonly offset: number;
   readonly region: Region;
-}
-
-export interface LoweredUnit {
-  readonly entries: readonly BlockEntry[];
-  /** Blocks entered by calls and returns, with the range check in the two words before `ip`. */
-  readonly headed: ReadonlyArray<{ readonly pc: number; readonly ip: number }>;
 }
 
 const IN_PLACE = 0;
@@ -112,16 +99,114 @@ const TABLE_OP = new Map<number, Op>([
   [Opcode.TableSet, Op.TableSet], [Opcode.TableCopy, Op.TableCopy], [Opcode.TableInit, Op.TableInit],
 ]);
 
-interface Jump {
-  /** The word that gets the target's ip. */
-  readonly at: number;
-  readonly target: number;
-}
+/**
+ * A unit lowered lazily, a chain of blocks at a time: a block, then the blocks it falls through
+ * into, laid out one after the other. A branch to a block not lowered yet points at a stub op
+ * that lowers it on first use; once lowered, every such branch is patched to point at the block
+ * itself, so the stub costs one dispatch, once.
+ */
+export class LazyUnit {
+  private readonly ipOfBlock: Int32Array;
+  /** Words waiting for a block's ip (a branch written before the block was lowered). */
+  private readonly waiting = new Map<number, number[]>();
+  private readonly stubs = new Map<number, number>();
+  readonly scratch = { kinds: new Int8Array(64), values: new Int32Array(64) };
+  /** Conditional and table branches that need more than a jump (filled once the chain is lowered). */
+  detours: Detour[] = [];
 
-interface Rebase {
-  /** Start of a JumpRebase op whose ip, lo and limit are filled in once known. */
-  readonly at: number;
-  readonly target: Block;
+  constructor(
+    readonly source: LoweringSource,
+    readonly unit: Unit,
+    readonly out: PreparedCode,
+    /** Told of every block lowered; `headed` when calls and returns enter it (its range check in the two words before its ip). */
+    private readonly lowered: (entry: BlockEntry, headed: boolean) => void,
+    /** A number the Lazy op carries to find block `index` of this unit again. */
+    private readonly stubId: (index: number) => number,
+  ) {
+    this.ipOfBlock = new Int32Array(unit.blocks.length).fill(-1);
+  }
+
+  /** The ip of block `index`, lowering the chain that starts at it first if needed. */
+  lower(index: number): number {
+    const known = this.ipOfBlock[index]!;
+    if (known >= 0) return known;
+    const { unit, out } = this;
+    let block = unit.blocks[index]!;
+    for (;;) {
+      const region = unit.regions[block.region]!;
+      // Blocks entered by calls and returns carry their region's range check just before them.
+      const headed = block.index === 0 || block.landing;
+      if (headed) out.header(region.lo, region.limit);
+      const ip = out.size;
+      this.ipOfBlock[block.index] = ip;
+      this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
+      const next = unit.blocks[block.index + 1];
+      const fallsOn = new BlockLowering(this, block, next).lower();
+      this.resolve(block.index, ip);
+      if (!fallsOn || !next) break;
+      if (this.ipOfBlock[next.index]! >= 0) {
+        out.emit1(Op.Jump, next.start, this.ipOfBlock[next.index]!);
+        break;
+      }
+      block = next;
+    }
+    // Detours: branches into other regions, with heights that do not match, or out of the unit.
+    const detours = this.detours;
+    this.detours = [];
+    for (const detour of detours) {
+      out.code[detour.at] = out.size;
+      this.jump(detour.target, detour.height, detour.pc);
+    }
+    // Branches to blocks still not lowered go through stubs, laid out after the chain.
+    for (const [target, words] of this.waiting) {
+      let stub = this.stubs.get(target);
+      if (stub === undefined) {
+        stub = out.emit1(Op.Lazy, unit.blocks[target]!.start, this.stubId(target));
+        this.stubs.set(target, stub);
+      }
+      for (const at of words) out.code[at] = stub;
+    }
+    return this.ipOfBlock[index]!;
+  }
+
+  /** Writes into word `at` the ip of the block starting at `target` (now, or once it is lowered). */
+  refer(at: number, target: number): void {
+    const block = this.unit.blockAt.get(target)!;
+    const ip = this.ipOfBlock[block.index]!;
+    if (ip >= 0) {
+      this.out.code[at] = ip;
+      return;
+    }
+    let words = this.waiting.get(block.index);
+    if (!words) this.waiting.set(block.index, (words = []));
+    words.push(at);
+  }
+
+  /** An unconditional transfer to `target` arriving with `height` (relative to the current region). */
+  jump(target: number, height: number, pc: number): void {
+    const { unit, out } = this;
+    const block = unit.blockAt.get(target);
+    if (!block) {
+      out.emit2(Op.Leave, pc, target, height);
+      return;
+    }
+    const region = unit.regions[block.region]!;
+    const at = out.emit(Op.JumpRebase, pc, 0, height - block.offset, region.lo, region.limit, block.offset, block.start);
+    this.refer(at + 1, target);
+  }
+
+  private resolve(index: number, ip: number): void {
+    const code = this.out.code;
+    for (const at of this.waiting.get(index) ?? []) code[at] = ip;
+    this.waiting.delete(index);
+    const stub = this.stubs.get(index);
+    if (stub !== undefined) {
+      // Anything still holding the stub (a branch being run right now) goes straight on.
+      code[stub] = Op.Jump;
+      code[stub + 1] = ip;
+      this.stubs.delete(index);
+    }
+  }
 }
 
 /** A conditional or table branch that needs more than a jump: the word gets a trampoline's ip. */
@@ -130,69 +215,6 @@ interface Detour {
   readonly target: number;
   readonly height: number;
   readonly pc: number;
-}
-
-/** Lowers every block of `unit` into `out`. */
-export function lowerUnit(source: LoweringSource, unit: Unit, out: PreparedCode): LoweredUnit {
-  const regions: Region[] = Array.from({ length: unit.regionCount }, () => ({ lo: Infinity, hi: -Infinity, limit: -1 }));
-  const ipOfBlock = new Map<number, number>();
-  const jumps: Jump[] = [];
-  const rebases: Rebase[] = [];
-  const detours: Detour[] = [];
-  const headers: Array<{ at: number; region: Region; pc: number }> = [];
-  const entries: BlockEntry[] = [];
-  const context: UnitContext = { source, unit, out, regions, jumps, rebases, detours };
-  for (let i = 0; i < unit.blocks.length; i++) {
-    const block = unit.blocks[i]!;
-    const region = regions[block.region]!;
-    if (i === 0 || block.landing) headers.push({ at: out.header(0, 0), region, pc: block.start });
-    ipOfBlock.set(block.start, out.size);
-    entries.push({ start: block.start, end: block.end, ip: out.size, offset: block.offset, region });
-    new BlockLowering(context, block, region, unit.blocks[i + 1]).lower();
-  }
-  // Detours: branches into other regions, or heights that do not match, or out of the unit.
-  for (const detour of detours) {
-    out.code[detour.at] = out.size;
-    emitJump(context, detour.target, detour.height, detour.pc);
-  }
-  for (const region of regions) {
-    if (region.lo === Infinity) region.lo = region.hi = 0;
-    region.limit = STACK_LIMIT - (region.hi - region.lo);
-  }
-  for (const { at, region } of headers) {
-    out.code[at] = region.lo;
-    out.code[at + 1] = region.limit;
-  }
-  for (const { at, target } of jumps) out.code[at] = ipOfBlock.get(target)!;
-  for (const { at, target } of rebases) {
-    const region = regions[target.region]!;
-    out.code[at + 1] = ipOfBlock.get(target.start)!;
-    out.code[at + 3] = region.lo;
-    out.code[at + 4] = region.limit;
-  }
-  return { entries, headed: headers.map(({ at, pc }) => ({ pc, ip: at + 2 })) };
-}
-
-interface UnitContext {
-  readonly source: LoweringSource;
-  readonly unit: Unit;
-  readonly out: PreparedCode;
-  readonly regions: Region[];
-  readonly jumps: Jump[];
-  readonly rebases: Rebase[];
-  readonly detours: Detour[];
-}
-
-/** An unconditional transfer to `target` arriving with `height` (relative to the current region). */
-function emitJump(context: UnitContext, target: number, height: number, pc: number): void {
-  const { unit, out, rebases } = context;
-  const block = unit.blockAt.get(target);
-  if (!block) {
-    out.emit2(Op.Leave, pc, target, height);
-    return;
-  }
-  const at = out.emit(Op.JumpRebase, pc, 0, height - block.offset, 0, 0, block.offset, block.start);
-  rebases.push({ at, target: block });
 }
 
 class BlockLowering {
@@ -213,32 +235,42 @@ class BlockLowering {
   private compareEnd = -1;
   /** Instructions after the current one that it took care of (a local.set pair). */
   private skip = 0;
+  /** The block ended in a branch that, when not taken, goes on at the next pc. */
+  private continues = false;
 
   constructor(
-    private readonly context: UnitContext,
+    private readonly context: LazyUnit,
     private readonly block: Block,
-    private readonly region: Region,
     private readonly next: Block | undefined,
   ) {
     this.source = context.source;
     this.out = context.out;
     this.h = block.offset;
-    const { low, high } = heightRange(context.source, block);
-    this.base = low;
-    this.tooTall = high - low > MAX_BLOCK_SPAN;
-    this.kinds = new Int8Array(this.tooTall ? 1 : high - low + 1);
-    this.values = new Int32Array(this.kinds.length);
+    this.base = block.offset + block.low;
+    const span = block.high - block.low + 1;
+    this.tooTall = span > MAX_BLOCK_SPAN + 1;
+    // One scratch window per unit, cleared for each block (blocks are lowered one after another).
+    if (!this.tooTall && context.scratch.kinds.length < span) {
+      context.scratch.kinds = new Int8Array(Math.max(span, context.scratch.kinds.length * 2));
+      context.scratch.values = new Int32Array(context.scratch.kinds.length);
+    }
+    this.kinds = context.scratch.kinds;
+    this.values = context.scratch.values;
+    this.span = this.tooTall ? 0 : span;
+    this.kinds.fill(0, 0, this.span);
   }
 
   private readonly tooTall: boolean;
+  /** Positions base … base + span - 1 are tracked. */
+  private readonly span: number;
 
-  lower(): void {
+  /** Lowers the block; true when control falls through into the next one, to be laid out right after. */
+  lower(): boolean {
     const { block, source, out } = this;
     const { codes, bits } = source;
-    this.touch(block.offset);
     if (this.tooTall) {
       out.emit1(Op.SlowPath, block.start, this.h);
-      return;
+      return false;
     }
     if (source.costOf) {
       // Every block has one, even at cost 0: it also says which block is paid for, should the
@@ -248,21 +280,33 @@ class BlockLowering {
       out.emit3(Op.Meter, block.start, cost, this.h, block.end);
     }
     for (let pc = block.start; pc < block.end; ) {
-      if (this.instruction(pc, codes[pc]!, bits[pc]!)) return;
+      // A block ending in a conditional branch continues at the next block when not taken.
+      if (this.instruction(pc, codes[pc]!, bits[pc]!)) {
+        if (!this.continues) return false;
+        if (this.fallsInto(this.h)) return true;
+        this.context.jump(block.end, this.h, block.end);
+        return false;
+      }
       pc += widthAt(codes, pc) + this.skip;
       this.skip = 0;
     }
     // Falling through into the next block.
     this.materialize(this.h);
+    if (this.fallsInto(this.h)) return true;
+    this.context.jump(block.end, this.h, block.end);
+    return false;
+  }
+
+  /** Whether control reaching the block's end with height `h` may just run on into the next block. */
+  private fallsInto(h: number): boolean {
     const next = this.next;
-    const fallsInto = next !== undefined && next.start === block.end && next.region === block.region && next.offset === this.h && !next.landing;
-    if (!fallsInto) emitJump(this.context, block.end, this.h, block.end);
+    return next !== undefined && next.start === this.block.end && next.region === this.block.region && next.offset === h && !next.landing;
   }
 
   // ------------------------------------------------------------------ the symbolic stack
   private index(p: number): number {
     const i = p - this.base;
-    return i >= 0 && i < this.kinds.length ? i : -1;
+    return i >= 0 && i < this.span ? i : -1;
   }
 
   private kindAt(p: number): number {
@@ -313,7 +357,7 @@ class BlockLowering {
   /** Before slot `q` is written: values standing for its old content get copies of their own. */
   private preserve(q: number, pc: number): number {
     let copies = 0;
-    for (let i = 0; i < this.kinds.length; i++) {
+    for (let i = 0; i < this.span; i++) {
       if (this.kinds[i] === SLOT && this.values[i] === q) {
         const p = this.base + i;
         this.emitWrite(Op.Copy, pc, p, q);
@@ -327,7 +371,6 @@ class BlockLowering {
   private push(kind: number, value: number): void {
     this.set(this.h, kind, value);
     this.h++;
-    this.touch(this.h);
   }
 
   private pop(count = 1): void {
@@ -337,14 +380,6 @@ class BlockLowering {
     }
     // A value pushed later at the same place is not the last op's result.
     if (this.producedAt + this.producedWords > this.h) this.forget();
-    this.touch(this.h);
-  }
-
-  /** Records a slot or height the stepper would check, for the region's range. */
-  private touch(p: number): void {
-    const region = this.region;
-    if (p < region.lo) region.lo = p;
-    if (p > region.hi) region.hi = p;
   }
 
   // ------------------------------------------------------------------ emitting
@@ -384,7 +419,6 @@ class BlockLowering {
     switch (code) {
       case Opcode.LocalGet: {
         const p = h - imm;
-        this.touch(p);
         const kind = this.kindAt(p);
         if (kind === IN_PLACE) this.push(SLOT, p);
         else this.push(kind, this.values[this.index(p)]!);
@@ -413,7 +447,6 @@ class BlockLowering {
           out.emit2(Op.Zero, pc, h, imm);
           this.forget();
           this.h += imm;
-          this.touch(this.h);
         }
         return false;
       case Opcode.Select: {
@@ -548,23 +581,21 @@ class BlockLowering {
     }
     const tableOp = TABLE_OP.get(code);
     if (tableOp !== undefined) {
-      const effect = stackEffect(code, imm);
-      this.placeTop(effect.pops, pc);
+      const pops = popsOf(code, imm);
+      this.placeTop(pops, pc);
       if (code === Opcode.TableCopy) out.emit3(Op.TableCopy, pc, h, imm & 0xffff, imm >>> 16);
       else if (code === Opcode.TableInit) out.emit3(Op.TableInit, pc, h, imm, source.bits[pc + 1]!);
       else out.emit2(tableOp, pc, h, imm);
       this.forget();
-      this.h += effect.pushes - effect.pops;
-      this.touch(this.h);
+      this.h += pushesOf(code, imm) - pops;
       return false;
     }
     if (code >= FPU_CODE_BASE) {
-      const effect = stackEffect(code, imm);
-      this.placeTop(effect.pops, pc);
+      const pops = popsOf(code, imm);
+      this.placeTop(pops, pc);
       out.emit2(Op.Fpu, pc, h, code - FPU_CODE_BASE);
       this.forget();
-      this.h += effect.pushes - effect.pops;
-      this.touch(this.h);
+      this.h += pushesOf(code, imm) - pops;
       return false;
     }
     if (code === Opcode.CallInternal) {
@@ -592,14 +623,12 @@ class BlockLowering {
   private localSet(pc: number, q: number): void {
     const h = this.h;
     const top = h - 1;
-    this.touch(q);
     if (this.kindAt(top) === SLOT && this.slotOf(top) === q) {
       this.pop();
       return;
     }
     if (this.producedTop(top - 1, 2) && this.pairSetFollows(pc) && !this.refersTo(q) && !this.refersTo(q - 1)) {
       // `local.set d; local.set d` of a two-word result: the op writes the pair in place.
-      this.touch(q - 1);
       this.out.code[this.producerDst] = q - 1;
       this.forget();
       this.set(q, IN_PLACE, 0);
@@ -634,13 +663,12 @@ class BlockLowering {
 
   /** Whether a pushed value stands for the content of slot `q`. */
   private refersTo(q: number): boolean {
-    for (let i = 0; i < this.kinds.length; i++) if (this.kinds[i] === SLOT && this.values[i] === q) return true;
+    for (let i = 0; i < this.span; i++) if (this.kinds[i] === SLOT && this.values[i] === q) return true;
     return false;
   }
 
   private localTee(pc: number, q: number): void {
     const top = this.h - 1;
-    this.touch(q);
     if (q === top || (this.kindAt(top) === SLOT && this.slotOf(top) === q)) return;
     const canRedirect = this.producedTop(top, 1);
     const kind = this.kindAt(top);
@@ -769,13 +797,6 @@ class BlockLowering {
       case Opcode.ReturnCall: {
         this.materialize(h);
         out.emit3(Op.Syscall, pc, h, imm, pc + 1);
-        // The engine continues right after the op: its return address's header and block
-        // must follow (or a way out of the unit when the return address is not in it).
-        const next = this.next;
-        if (!next || next.start !== pc + 1) {
-          out.header(0, STACK_LIMIT);
-          out.emit2(Op.Leave, pc + 1, pc + 1, 0);
-        }
         return true;
       }
       case Opcode.Unreachable:
@@ -793,6 +814,7 @@ class BlockLowering {
   private conditional(pc: number, whenNonZero: boolean, target: number): void {
     const { out } = this;
     const h = this.h;
+    this.continues = true;
     const condition = h - 1;
     if (this.isConstant(condition)) {
       const taken = (this.constantAt(condition) !== 0) === whenNonZero;
@@ -836,49 +858,19 @@ class BlockLowering {
     const block = this.context.unit.blockAt.get(target);
     if (block && block.region === this.block.region && block.offset === height) {
       const at = this.out.emit1(Op.Jump, pc, 0);
-      this.context.jumps.push({ at: at + 1, target });
+      this.context.refer(at + 1, target);
       return;
     }
-    emitJump(this.context, target, height, pc);
+    this.context.jump(target, height, pc);
   }
 
   /** Fills the word at `at` with where a branch to `target` (arriving with `height`) goes. */
   private branchTo(at: number, target: number, height: number, pc: number): void {
     const block = this.context.unit.blockAt.get(target);
-    if (block && block.region === this.block.region && block.offset === height) this.context.jumps.push({ at, target });
+    if (block && block.region === this.block.region && block.offset === height) this.context.refer(at, target);
     else this.context.detours.push({ at, target, height, pc });
   }
 }
 
 /** The immediate comparison ops, by the register op they stand for. */
 const IMMEDIATE_BASE = new Map<number, Op>([...IMMEDIATE_OP].filter(([base]) => BRANCH_OF_COMPARE.has(base)).map(([base, immediate]) => [immediate, base]));
-
-/** The lowest and highest stack height a block reaches (pops before pushes). */
-function heightRange(source: LoweringSource, block: Block): { low: number; high: number } {
-  const { codes, bits } = source;
-  let h = block.offset;
-  let low = h;
-  let high = h;
-  for (let pc = block.start; pc < block.end; pc += widthAt(codes, pc)) {
-    const code = codes[pc]!;
-    let pops: number;
-    let pushes: number;
-    if (code === Opcode.CallInternal) {
-      const snippet = source.nativeCall(pc);
-      pops = snippet ? 4 : 0;
-      pushes = snippet ? snippet.resultWords : 0;
-    } else if (code === Opcode.CallIndirect || code === Opcode.ReturnCallIndirect) {
-      pops = 1;
-      pushes = 0;
-    } else {
-      const effect = stackEffect(code, bits[pc]!);
-      pops = effect === DYNAMIC_EFFECT ? 0 : effect.pops;
-      pushes = effect === DYNAMIC_EFFECT ? 0 : effect.pushes;
-    }
-    h -= pops;
-    if (h < low) low = h;
-    h += pushes;
-    if (h > high) high = h;
-  }
-  return { low, high };
-}

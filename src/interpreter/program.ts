@@ -8,11 +8,11 @@
  */
 import { RwasmError } from '../errors.js';
 import type { RwasmModule } from '../format/module.js';
-import { OPCODE_TABLE, Opcode } from '../format/opcodes.js';
+import { OPCODE_TABLE } from '../format/opcodes.js';
 import type { FuelCostTable } from './fuel-costs.js';
 import { Op } from './engine.js';
 import { STACK_LIMIT } from './execution.js';
-import { lowerUnit, type BlockEntry } from './lowering.js';
+import { LazyUnit, type BlockEntry } from './lowering.js';
 import { PreparedCode } from './prepared-code.js';
 import { listPreparedCode } from './prepared-listing.js';
 import { snippetAt, type Snippet } from './snippets.js';
@@ -47,7 +47,13 @@ export class Program {
   /** Block-engine entry ip of each pc that calls and returns enter (its range check just before it); -1 when none yet. */
   readonly ipOfPc: Int32Array;
   private readonly prepared = new PreparedCode();
+  /** Blocks lowered so far, by their first pc. */
   private readonly entries = new Map<number, BlockEntry>();
+  /** Every block of the units found so far (lowered or not), by its first pc: its unit (1-based; 0: none) and index there. */
+  private unitOfPc: Int32Array | undefined;
+  private blockIndexOfPc: Int32Array | undefined;
+  private readonly units: LazyUnit[] = [];
+  private readonly stubs: Array<{ readonly unit: LazyUnit; readonly index: number }> = [];
   /** 1 for every pc of a prepared unit. */
   private readonly covered: Uint8Array;
   private readonly snippets = new Map<number, Snippet | undefined>();
@@ -73,17 +79,15 @@ export class Program {
       this.costByCode = costs;
       this.costOf = (pc) => costs[codes[pc]!]!;
     }
-    const slotOfGlobal = new Map<number, number>();
-    for (let pc = 0; pc < length; pc++) {
-      const code = codes[pc];
-      if ((code === Opcode.GlobalGet || code === Opcode.GlobalSet) && !slotOfGlobal.has(bits[pc]!)) slotOfGlobal.set(bits[pc]!, slotOfGlobal.size);
-    }
-    this.slotOfGlobal = slotOfGlobal;
-    this.globalIndexOfSlot = new Uint32Array(slotOfGlobal.size);
-    for (const [index, slot] of slotOfGlobal) this.globalIndexOfSlot[slot] = index;
+    const globals = globalSlots(module);
+    this.slotOfGlobal = globals.slotOfGlobal;
+    this.globalIndexOfSlot = globals.globalIndexOfSlot;
     this.ipOfPc = new Int32Array(length + 1).fill(-1);
     this.covered = new Uint8Array(length + 1);
   }
+
+  /** Scratch for finding units (allocated on first use: traced programs never need it). */
+  private marks: Uint8Array | undefined;
 
   get code(): Int32Array {
     return this.prepared.code;
@@ -105,12 +109,13 @@ export class Program {
 
   /** Estimated bytes held by the prepared code and its tables. */
   get bytes(): number {
-    return this.prepared.bytes + this.ipOfPc.byteLength + this.covered.byteLength + this.entries.size * 48;
+    const perPc = this.ipOfPc.byteLength + this.covered.byteLength + (this.marks ? this.marks.byteLength + 8 * (this.codeLength + 1) : 0);
+    return this.prepared.bytes + perPc + this.entries.size * 48;
   }
 
-  /** Units and rWasm instructions prepared so far. */
-  get preparation(): { readonly units: number; readonly instructions: number } {
-    return { units: this.preparedUnits, instructions: this.preparedInstructions };
+  /** Units found and rWasm instructions in them, and blocks lowered so far. */
+  get preparation(): { readonly units: number; readonly instructions: number; readonly blocks: number } {
+    return { units: this.preparedUnits, instructions: this.preparedInstructions, blocks: this.entries.size };
   }
 
   /** Calls `listener` whenever more of the program has been prepared (the module cache accounts for it). */
@@ -133,54 +138,104 @@ export class Program {
 
   /** Whether the block engine has `pc` as a block start (it can continue there). */
   canEnter(pc: number): boolean {
-    return !this.traced && this.entries.has(pc);
+    return this.unitOfPc !== undefined && this.unitOfPc[pc]! > 0;
   }
 
   /**
-   * The block starting at `pc`, preparing the unit entered there when no prepared block starts
-   * at it (undefined for traced programs and pcs outside the code).
+   * The block starting at `pc`, lowering it (and finding the unit entered there, when no known
+   * unit has a block starting at `pc`) if needed; undefined for traced programs and pcs outside
+   * the code.
    */
   entryAt(pc: number): BlockEntry | undefined {
     if (this.traced || pc < 0 || pc >= this.codeLength) return undefined;
-    return this.entries.get(pc) ?? (this.prepareUnit(pc), this.entries.get(pc));
+    const known = this.entries.get(pc);
+    if (known) return known;
+    this.lowerBlockAt(pc);
+    return this.entries.get(pc);
   }
 
   /**
    * The ip where calls and returns enter `pc` (the two words before it hold the range check of
-   * its region), preparing what is missing: a unit entered at `pc`, or an entry that moves to
-   * the block already prepared there.
+   * its region), preparing what is missing: the unit entered there, the block, or for a block in
+   * the middle of a region an entry that moves to it.
    */
   prepareEntry(pc: number): number {
     const known = this.ipOfPc[pc]!;
     if (known >= 0) return known;
     if (this.traced) throw new RwasmError('InvalidState', 'a traced program runs on the stepper only');
-    const block = this.entries.get(pc);
-    if (block) {
-      // Into the middle of a region: a range check that always passes, then the real one.
-      this.prepared.header(0, STACK_LIMIT);
-      const at = this.prepared.emit(Op.JumpRebase, pc, block.ip, -block.offset, block.region.lo, block.region.limit, block.offset, pc);
-      this.ipOfPc[pc] = at;
-      return at;
-    }
-    this.prepareUnit(pc);
-    return this.ipOfPc[pc]!;
+    const ip = this.lowerBlockAt(pc);
+    if (this.ipOfPc[pc]! >= 0) return this.ipOfPc[pc]!;
+    // Into the middle of a region: a range check that always passes, then the real one.
+    const entry = this.entries.get(pc)!;
+    this.prepared.header(0, STACK_LIMIT);
+    const at = this.prepared.emit(Op.JumpRebase, pc, ip, -entry.offset, entry.region.lo, entry.region.limit, entry.offset, pc);
+    this.ipOfPc[pc] = at;
+    return at;
   }
 
-  private prepareUnit(entry: number): void {
-    const unit = findUnit({ codes: this.codes, bits: this.bits, codeLength: this.codeLength, nativeCall: (pc) => this.nativeCall(pc), costOf: this.costOf }, entry);
-    const lowered = lowerUnit(
-      { codes: this.codes, bits: this.bits, codeLength: this.codeLength, fpu: this.fpu, slotOfGlobal: this.slotOfGlobal, nativeCall: (pc) => this.nativeCall(pc), costOf: this.costOf },
+  /** Lowers the block a Lazy op's stub names and returns its ip. */
+  lowerStub(stub: number): number {
+    const { unit, index } = this.stubs[stub]!;
+    return unit.lower(index);
+  }
+
+  /** Lowers the block starting at `pc` (finding the unit entered there if no known block starts at it); its ip. */
+  private lowerBlockAt(pc: number): number {
+    const unit = this.unitOfPc?.[pc] ?? 0;
+    if (unit > 0) return this.units[unit - 1]!.lower(this.blockIndexOfPc![pc]!);
+    return this.findUnitAt(pc).lower(0);
+  }
+
+  private findUnitAt(entry: number): LazyUnit {
+    if (!this.marks) {
+      this.marks = new Uint8Array(this.codeLength + 1);
+      this.unitOfPc = new Int32Array(this.codeLength + 1);
+      this.blockIndexOfPc = new Int32Array(this.codeLength + 1);
+    }
+    const source = { codes: this.codes, bits: this.bits, codeLength: this.codeLength, fpu: this.fpu, slotOfGlobal: this.slotOfGlobal, nativeCall: (pc: number) => this.nativeCall(pc), costOf: this.costOf };
+    const unit = findUnit(source, entry, this.marks);
+    const lazy: LazyUnit = new LazyUnit(
+      source,
       unit,
       this.prepared,
+      (block, headed) => {
+        if (!this.entries.has(block.start)) this.entries.set(block.start, block);
+        if (headed && this.ipOfPc[block.start]! < 0) this.ipOfPc[block.start] = block.ip;
+      },
+      (index) => this.stubs.push({ unit: lazy, index }) - 1,
     );
-    for (const block of lowered.entries) if (!this.entries.has(block.start)) this.entries.set(block.start, block);
-    for (const { pc, ip } of lowered.headed) if (this.ipOfPc[pc]! < 0) this.ipOfPc[pc] = ip;
+    this.units.push(lazy);
+    const unitOfPc = this.unitOfPc!;
+    const blockIndexOfPc = this.blockIndexOfPc!;
+    for (const block of unit.blocks) {
+      if (unitOfPc[block.start] !== 0) continue; // the first unit to have a block there keeps it
+      unitOfPc[block.start] = this.units.length;
+      blockIndexOfPc[block.start] = block.index;
+    }
     this.covered.fill(1, unit.entry, unit.end);
     this.preparedUnits++;
     this.preparedInstructions += unit.end - unit.entry;
     for (const listener of this.growthListeners) listener();
+    return lazy;
   }
+}
 
+interface GlobalSlots {
+  readonly slotOfGlobal: ReadonlyMap<number, number>;
+  readonly globalIndexOfSlot: Uint32Array;
+}
+const globalSlotsOfModule = new WeakMap<RwasmModule, GlobalSlots>();
+
+/** Dense slots for the global indices a module's code names (shared by all its programs). */
+function globalSlots(module: RwasmModule): GlobalSlots {
+  let known = globalSlotsOfModule.get(module);
+  if (!known) {
+    const globalIndexOfSlot = module.globalIndices();
+    const slotOfGlobal = new Map<number, number>();
+    globalIndexOfSlot.forEach((index, slot) => slotOfGlobal.set(index, slot));
+    globalSlotsOfModule.set(module, (known = { slotOfGlobal, globalIndexOfSlot }));
+  }
+  return known;
 }
 
 const programs = new WeakMap<RwasmModule, Map<string, Program>>();

@@ -232,8 +232,8 @@ describe('tracing', () => {
     // The traced machine steps through the module itself: it prepares nothing.
     traced.run({ resultWords: 1 });
     plain.run({ resultWords: 1 });
-    expect(traced.program.preparation).toEqual({ units: 0, instructions: 0 });
-    expect(plain.program.preparation).toEqual({ units: 1, instructions: 2 });
+    expect(traced.program.preparation).toEqual({ units: 0, instructions: 0, blocks: 0 });
+    expect(plain.program.preparation).toEqual({ units: 1, instructions: 2, blocks: 1 });
   });
 
   it('a hook that throws aborts the run and leaves the machine idle', () => {
