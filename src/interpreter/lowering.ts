@@ -110,7 +110,14 @@ export class LazyUnit {
   /** Words waiting for a block's ip (a branch written before the block was lowered). */
   private readonly waiting = new Map<number, number[]>();
   private readonly stubs = new Map<number, number>();
-  readonly scratch = { kinds: new Int8Array(64), values: new Int32Array(64) };
+  readonly scratch = {
+    kinds: new Int8Array(64),
+    values: new Int32Array(64),
+    producerIp: new Int32Array(64),
+    producerDst: new Int32Array(64),
+    producerWords: new Int8Array(64),
+    touchedAt: new Int32Array(64),
+  };
   /** Conditional and table branches that need more than a jump (filled once the chain is lowered). */
   detours: Detour[] = [];
 
@@ -141,14 +148,18 @@ export class LazyUnit {
       this.ipOfBlock[block.index] = ip;
       this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
       const next = unit.blocks[block.index + 1];
-      const fallsOn = new BlockLowering(this, block, next).lower();
+      const lowering = new BlockLowering(this, block, next);
+      const fallsOn = lowering.lower();
       this.resolve(block.index, ip);
-      if (!fallsOn || !next) break;
-      if (this.ipOfBlock[next.index]! >= 0) {
-        out.emit1(Op.Jump, next.start, this.ipOfBlock[next.index]!);
+      // What runs next is laid out next: the block fallen into, or the target of the jump the
+      // block ended with (which then needs no jump at all).
+      const onward = fallsOn ? next : lowering.jumpsOnTo;
+      if (!onward) break;
+      if (this.ipOfBlock[onward.index]! >= 0) {
+        out.emit1(Op.Jump, onward.start, this.ipOfBlock[onward.index]!);
         break;
       }
-      block = next;
+      block = onward;
     }
     // Detours: branches into other regions, with heights that do not match, or out of the unit.
     const detours = this.detours;
@@ -167,6 +178,10 @@ export class LazyUnit {
       for (const at of words) out.code[at] = stub;
     }
     return this.ipOfBlock[index]!;
+  }
+
+  isLowered(block: Block): boolean {
+    return this.ipOfBlock[block.index]! >= 0;
   }
 
   /** Writes into word `at` the ip of the block starting at `target` (now, or once it is lowered). */
@@ -224,12 +239,18 @@ class BlockLowering {
   private readonly base: number;
   private readonly kinds: Int8Array;
   private readonly values: Int32Array;
-  // The last op, when it only wrote the top of the stack (`producedAt`): a following
-  // local.set/tee may redirect its result instead of copying it.
-  private producerEnd = -1;
-  private producerDst = -1;
-  private producedAt = 0;
-  private producedWords = 1;
+  // Redirection: for each position whose value an op of this block wrote and nothing has read
+  // yet, that op's ip and the word holding its destination (ip -1: none), and how many words it
+  // wrote there; and for each slot, the ip of the last op that read or wrote it. A local.set (or
+  // tee) of such a value may point the op at the local instead of copying, when no op since it
+  // touched the local and nothing stands for the local's old content.
+  private readonly producerIp: Int32Array;
+  private readonly producerDst: Int32Array;
+  private readonly producerWords: Int8Array;
+  private readonly touchedAt: Int32Array;
+  /** The slot touchedAt[0] is about; slots outside [touchBase, touchBase + touchSpan) are never redirected to. */
+  private readonly touchBase: number;
+  private readonly touchSpan: number;
   // The last op, when it was a comparison (or eqz) whose result a branch may consume directly.
   private compareAt = -1;
   private compareEnd = -1;
@@ -249,15 +270,29 @@ class BlockLowering {
     this.base = block.offset + block.low;
     const span = block.high - block.low + 1;
     this.tooTall = span > MAX_BLOCK_SPAN + 1;
-    // One scratch window per unit, cleared for each block (blocks are lowered one after another).
-    if (!this.tooTall && context.scratch.kinds.length < span) {
-      context.scratch.kinds = new Int8Array(Math.max(span, context.scratch.kinds.length * 2));
-      context.scratch.values = new Int32Array(context.scratch.kinds.length);
-    }
-    this.kinds = context.scratch.kinds;
-    this.values = context.scratch.values;
     this.span = this.tooTall ? 0 : span;
+    this.touchBase = block.offset + Math.min(block.low, block.lowestSlot);
+    this.touchSpan = this.tooTall ? 0 : block.offset + block.high - this.touchBase + 1;
+    // One scratch window per unit, cleared for each block (blocks are lowered one after another).
+    const scratch = context.scratch;
+    if (scratch.kinds.length < this.span) {
+      const size = Math.max(this.span, scratch.kinds.length * 2);
+      scratch.kinds = new Int8Array(size);
+      scratch.values = new Int32Array(size);
+      scratch.producerIp = new Int32Array(size);
+      scratch.producerDst = new Int32Array(size);
+      scratch.producerWords = new Int8Array(size);
+    }
+    if (scratch.touchedAt.length < this.touchSpan) scratch.touchedAt = new Int32Array(Math.max(this.touchSpan, scratch.touchedAt.length * 2));
+    this.kinds = scratch.kinds;
+    this.values = scratch.values;
+    this.producerIp = scratch.producerIp;
+    this.producerDst = scratch.producerDst;
+    this.producerWords = scratch.producerWords;
+    this.touchedAt = scratch.touchedAt;
     this.kinds.fill(0, 0, this.span);
+    this.producerIp.fill(-1, 0, this.span);
+    this.touchedAt.fill(-1, 0, this.touchSpan);
   }
 
   private readonly tooTall: boolean;
@@ -346,7 +381,60 @@ class BlockLowering {
   /** A slot operand for position `p`: where its value is, placed first if it is a constant. */
   private operand(p: number, pc: number): number {
     if (this.isConstant(p)) this.place(p, pc);
-    return this.slotOf(p);
+    return this.read(p);
+  }
+
+  /** The slot an op about to be emitted reads for the (non-constant) value at `p`. */
+  private read(p: number): number {
+    const slot = this.slotOf(p);
+    this.touch(slot, this.out.size);
+    this.settle(slot); // read: the value must stay where it was written
+    return slot;
+  }
+
+  /** The value in slot `q` is read, overwritten or gone: the op that wrote it (also when it wrote `q` as the second of two words) keeps writing there. */
+  private settle(q: number): void {
+    const i = this.index(q);
+    if (i < 0) return;
+    this.producerIp[i] = -1;
+    if (i > 0 && this.producerWords[i - 1] === 2) this.producerIp[i - 1] = -1;
+  }
+
+  /** Records that the op at `ip` reads or writes `slot`. */
+  private touch(slot: number, ip: number): void {
+    const i = slot - this.touchBase;
+    if (i >= 0 && i < this.touchSpan && ip > this.touchedAt[i]!) this.touchedAt[i] = ip;
+  }
+
+  /** Whether an op emitted at `ip` may write `slot` instead of where it writes now. */
+  private mayRedirect(slot: number, ip: number): boolean {
+    const i = slot - this.touchBase;
+    return i >= 0 && i < this.touchSpan && this.touchedAt[i]! <= ip && !this.refersTo(slot);
+  }
+
+  /** The single-word result at `p` an op wrote and nothing read (its ip), or -1. */
+  private unreadResult(p: number, words: number): number {
+    const i = this.index(p);
+    return i >= 0 && this.kinds[i] === IN_PLACE && this.producerWords[i] === words ? this.producerIp[i]! : -1;
+  }
+
+  /** Points the op that wrote the unread result at `p` at `q` instead. */
+  private redirect(p: number, q: number): void {
+    const i = this.index(p);
+    const ip = this.producerIp[i]!;
+    const words = this.producerWords[i]!;
+    this.out.code[this.producerDst[i]!] = q;
+    for (let k = 0; k < words; k++) {
+      this.touch(q + k, ip);
+      this.set(q + k, IN_PLACE, 0);
+    }
+    const j = this.index(q);
+    if (j >= 0) {
+      this.producerIp[j] = ip;
+      this.producerDst[j] = this.producerDst[i]!;
+      this.producerWords[j] = words;
+    }
+    this.producerIp[i] = -1;
   }
 
   /** Writes every pushed value below height `top` into its own slot. */
@@ -377,34 +465,49 @@ class BlockLowering {
     for (let k = 0; k < count; k++) {
       this.h--;
       this.set(this.h, IN_PLACE, 0);
+      // A value pushed later at the same place is not that op's result.
+      this.settle(this.h);
     }
-    // A value pushed later at the same place is not the last op's result.
-    if (this.producedAt + this.producedWords > this.h) this.forget();
   }
 
   // ------------------------------------------------------------------ emitting
   private forget(): void {
-    this.producerEnd = -1;
     this.compareEnd = -1;
   }
 
+  /** `Copy d, s` or `Const d, s`. */
   private emitWrite(op: Op, pc: number, d: number, s: number): void {
+    const at = this.out.size;
+    if (op === Op.Copy) {
+      this.touch(s, at);
+      this.settle(s);
+    }
+    this.touch(d, at);
+    this.settle(d);
     this.out.emit2(op, pc, d, s);
-    this.forget();
-  }
-
-  /** An op writing `words` words at position `d` (its first operand). */
-  private produce(at: number, d: number, words = 1): void {
-    this.producerEnd = this.out.size;
-    this.producerDst = at + 1;
-    this.producedAt = d;
-    this.producedWords = words;
     this.compareEnd = -1;
-    for (let k = 0; k < words; k++) this.set(d + k, IN_PLACE, 0);
   }
 
-  private producedTop(p: number, words: number): boolean {
-    return this.producerEnd === this.out.size && this.producedAt === p && this.producedWords === words;
+  /** The op at `at` wrote `words` words at position `d` (the word `dst` holds where). */
+  private produce(at: number, d: number, words = 1, dst = at + 1): void {
+    this.compareEnd = -1;
+    for (let k = 0; k < words; k++) {
+      this.set(d + k, IN_PLACE, 0);
+      this.touch(d + k, at);
+      this.settle(d + k);
+    }
+    const i = this.index(d);
+    if (i < 0) return;
+    this.producerIp[i] = at;
+    this.producerDst[i] = dst;
+    this.producerWords[i] = words;
+  }
+
+  /** After an op whose stack effect is not tracked slot by slot: nothing can be redirected across it. */
+  private barrier(): void {
+    this.producerIp.fill(-1, 0, this.span);
+    this.touchedAt.fill(this.out.size, 0, this.touchSpan);
+    this.compareEnd = -1;
   }
 
   // ------------------------------------------------------------------ instructions
@@ -420,8 +523,10 @@ class BlockLowering {
       case Opcode.LocalGet: {
         const p = h - imm;
         const kind = this.kindAt(p);
-        if (kind === IN_PLACE) this.push(SLOT, p);
-        else this.push(kind, this.values[this.index(p)]!);
+        if (kind === IN_PLACE) {
+          this.push(SLOT, p);
+          this.settle(p); // it will be read from there
+        } else this.push(kind, this.values[this.index(p)]!);
         return false;
       }
       case Opcode.LocalSet:
@@ -445,7 +550,7 @@ class BlockLowering {
           for (let k = 0; k < imm; k++) this.push(CONSTANT, 0);
         } else {
           out.emit2(Op.Zero, pc, h, imm);
-          this.forget();
+          this.barrier();
           this.h += imm;
         }
         return false;
@@ -477,7 +582,7 @@ class BlockLowering {
       case Opcode.GlobalSet: {
         const slot = source.slotOfGlobal.get(imm)!;
         if (this.isConstant(h - 1)) out.emit2(Op.GlobalSetI, pc, slot, this.constantAt(h - 1));
-        else out.emit2(Op.GlobalSet, pc, slot, this.slotOf(h - 1));
+        else out.emit2(Op.GlobalSet, pc, slot, this.read(h - 1));
         this.forget();
         this.pop();
         return false;
@@ -499,7 +604,7 @@ class BlockLowering {
         this.placeTop(3, pc);
         if (code === Opcode.MemoryInit) out.emit2(Op.MemoryInit, pc, h, imm);
         else out.emit1(code === Opcode.MemoryFill ? Op.MemoryFill : Op.MemoryCopy, pc, h);
-        this.forget();
+        this.barrier();
         this.pop(3);
         return false;
       case Opcode.DataDrop:
@@ -523,7 +628,7 @@ class BlockLowering {
       case Opcode.ConsumeFuelStack:
         this.materialize(h);
         out.emit1(Op.FuelStack, pc, h);
-        this.forget();
+        this.barrier();
         this.pop();
         return false;
       default:
@@ -545,7 +650,7 @@ class BlockLowering {
         this.set(h - 1, CONSTANT, unary(code, this.constantAt(h - 1)));
         return false;
       }
-      const at = out.emit2(unaryOp, pc, h - 1, this.slotOf(h - 1));
+      const at = out.emit2(unaryOp, pc, h - 1, this.read(h - 1));
       this.produce(at, h - 1);
       if (unaryOp === Op.Eqz) {
         this.compareAt = at;
@@ -567,7 +672,7 @@ class BlockLowering {
     if (storeOps !== undefined) {
       const address = this.operand(h - 2, pc);
       if (this.isConstant(h - 1)) out.emit3(storeOps[1], pc, address, this.constantAt(h - 1), imm | 0);
-      else out.emit3(storeOps[0], pc, address, this.slotOf(h - 1), imm | 0);
+      else out.emit3(storeOps[0], pc, address, this.read(h - 1), imm | 0);
       this.forget();
       this.pop(2);
       return false;
@@ -586,7 +691,7 @@ class BlockLowering {
       if (code === Opcode.TableCopy) out.emit3(Op.TableCopy, pc, h, imm & 0xffff, imm >>> 16);
       else if (code === Opcode.TableInit) out.emit3(Op.TableInit, pc, h, imm, source.bits[pc + 1]!);
       else out.emit2(tableOp, pc, h, imm);
-      this.forget();
+      this.barrier();
       this.h += pushesOf(code, imm) - pops;
       return false;
     }
@@ -594,7 +699,7 @@ class BlockLowering {
       const pops = popsOf(code, imm);
       this.placeTop(pops, pc);
       out.emit2(Op.Fpu, pc, h, code - FPU_CODE_BASE);
-      this.forget();
+      this.barrier();
       this.h += pushesOf(code, imm) - pops;
       return false;
     }
@@ -614,10 +719,14 @@ class BlockLowering {
 
   /** A slot operand for the two words at p, p + 1 (placed when they are not already together). */
   private pairOperand(p: number, pc: number): number {
-    if (this.kindAt(p) !== CONSTANT && this.kindAt(p + 1) !== CONSTANT && this.slotOf(p + 1) === this.slotOf(p) + 1) return this.slotOf(p);
+    if (this.kindAt(p) !== CONSTANT && this.kindAt(p + 1) !== CONSTANT && this.slotOf(p + 1) === this.slotOf(p) + 1) {
+      this.read(p + 1);
+      return this.read(p);
+    }
     this.place(p, pc);
     this.place(p + 1, pc);
-    return p;
+    this.read(p + 1);
+    return this.read(p);
   }
 
   private localSet(pc: number, q: number): void {
@@ -627,30 +736,27 @@ class BlockLowering {
       this.pop();
       return;
     }
-    if (this.producedTop(top - 1, 2) && this.pairSetFollows(pc) && !this.refersTo(q) && !this.refersTo(q - 1)) {
-      // `local.set d; local.set d` of a two-word result: the op writes the pair in place.
-      this.out.code[this.producerDst] = q - 1;
-      this.forget();
-      this.set(q, IN_PLACE, 0);
-      this.set(q - 1, IN_PLACE, 0);
+    const pair = this.unreadResult(top - 1, 2);
+    // `local.set d; local.set d` of a two-word result, d > 1 (with d = 1 the first set overwrites
+    // the low word before the second stores it): the op writes the pair in place.
+    if (pair >= 0 && q < top - 1 && this.pairSetFollows(pc) && this.mayRedirect(q, pair) && this.mayRedirect(q - 1, pair)) {
+      this.redirect(top - 1, q - 1);
       this.pop(2);
       this.skip = 1;
       return;
     }
-    const canRedirect = this.producedTop(top, 1);
+    const single = this.unreadResult(top, 1);
+    if (single >= 0 && this.mayRedirect(q, single)) {
+      this.redirect(top, q);
+      this.pop();
+      return;
+    }
     // The value being stored no longer stands for itself once popped: keep it out of the search.
     const kind = this.kindAt(top);
     const value = kind === IN_PLACE ? top : this.values[this.index(top)]!;
     this.set(top, IN_PLACE, 0);
-    const copies = this.preserve(q, pc);
-    if (canRedirect && copies === 0) {
-      this.out.code[this.producerDst] = q;
-    } else if (kind === CONSTANT) {
-      this.emitWrite(Op.Const, pc, q, value);
-    } else {
-      this.emitWrite(Op.Copy, pc, q, value);
-    }
-    this.forget();
+    this.preserve(q, pc);
+    this.emitWrite(kind === CONSTANT ? Op.Const : Op.Copy, pc, q, value);
     this.set(q, IN_PLACE, 0);
     this.pop();
   }
@@ -670,17 +776,18 @@ class BlockLowering {
   private localTee(pc: number, q: number): void {
     const top = this.h - 1;
     if (q === top || (this.kindAt(top) === SLOT && this.slotOf(top) === q)) return;
-    const canRedirect = this.producedTop(top, 1);
-    const kind = this.kindAt(top);
-    const value = kind === IN_PLACE ? top : this.values[this.index(top)]!;
-    const copies = this.preserve(q, pc);
-    if (canRedirect && copies === 0) {
-      this.out.code[this.producerDst] = q;
-      this.forget();
-      this.set(q, IN_PLACE, 0);
+    const single = this.unreadResult(top, 1);
+    if (single >= 0 && this.mayRedirect(q, single)) {
+      // The op writes the local; the value on the stack is read from there.
+      this.redirect(top, q);
+      const j = this.index(q);
+      if (j >= 0) this.producerIp[j] = -1;
       this.set(top, SLOT, q);
       return;
     }
+    const kind = this.kindAt(top);
+    const value = kind === IN_PLACE ? top : this.values[this.index(top)]!;
+    this.preserve(q, pc);
     this.emitWrite(kind === CONSTANT ? Op.Const : Op.Copy, pc, q, value);
     this.set(q, IN_PLACE, 0);
   }
@@ -705,9 +812,9 @@ class BlockLowering {
     let at: number;
     if (bConstant && !aConstant && (IMMEDIATE_OP.has(op) || op === Op.Sub)) {
       const c = this.constantAt(b);
-      at = op === Op.Sub ? out.emit3(Op.AddI, pc, a, this.slotOf(a), -c | 0) : out.emit3(IMMEDIATE_OP.get(op)!, pc, a, this.slotOf(a), c);
+      at = op === Op.Sub ? out.emit3(Op.AddI, pc, a, this.read(a), -c | 0) : out.emit3(IMMEDIATE_OP.get(op)!, pc, a, this.read(a), c);
     } else if (aConstant && !bConstant && SWAPPED.has(op)) {
-      at = out.emit3(IMMEDIATE_OP.get(SWAPPED.get(op)!)!, pc, a, this.slotOf(b), this.constantAt(a));
+      at = out.emit3(IMMEDIATE_OP.get(SWAPPED.get(op)!)!, pc, a, this.read(b), this.constantAt(a));
     } else {
       const y = this.operand(b, pc);
       const x = this.operand(a, pc);
@@ -736,7 +843,7 @@ class BlockLowering {
     this.pop(4);
     for (let k = 0; k < snippet.resultWords; k++) this.push(IN_PLACE, 0);
     // The op's destination is its second word, after the kind: `produce` takes the word before it.
-    this.produce(at + 1, h - 4, snippet.resultWords);
+    this.produce(at, h - 4, snippet.resultWords, at + 2);
   }
 
   // ------------------------------------------------------------------ block ends
@@ -761,7 +868,7 @@ class BlockLowering {
           this.jump(target(index < imm ? index : imm - 1), this.h, pc);
           return true;
         }
-        const index = this.slotOf(h - 1);
+        const index = this.read(h - 1);
         this.pop();
         this.materialize(this.h);
         const at = out.reserve(3 + imm, pc);
@@ -817,13 +924,15 @@ class BlockLowering {
     this.continues = true;
     const condition = h - 1;
     if (this.isConstant(condition)) {
+      // Decided now: a jump, or nothing (control just goes on).
       const taken = (this.constantAt(condition) !== 0) === whenNonZero;
       this.pop();
       this.materialize(this.h);
+      this.continues = !taken;
       if (taken) this.jump(target, this.h, pc);
       return;
     }
-    if (this.compareEnd === out.size && this.producedTop(condition, 1)) {
+    if (this.compareEnd === out.size && this.unreadResult(condition, 1) === this.compareAt) {
       // Branch on the comparison itself: take the compare op back and branch with its operands.
       const at = this.compareAt;
       const op = out.code[at]! as Op;
@@ -846,7 +955,7 @@ class BlockLowering {
       this.branchTo(branch + 3, target, this.h, pc);
       return;
     }
-    const slot = this.slotOf(condition);
+    const slot = this.read(condition);
     this.pop();
     this.materialize(this.h);
     const branch = out.emit2(whenNonZero ? Op.BrNez : Op.BrEqz, pc, slot, 0);
@@ -857,12 +966,21 @@ class BlockLowering {
   private jump(target: number, height: number, pc: number): void {
     const block = this.context.unit.blockAt.get(target);
     if (block && block.region === this.block.region && block.offset === height) {
+      // A block not lowered yet (and not entered by calls or returns, whose range check words
+      // come first) is laid out right here: no jump.
+      if (!this.context.isLowered(block) && !block.landing && block.index !== 0) {
+        this.jumpsOnTo = block;
+        return;
+      }
       const at = this.out.emit1(Op.Jump, pc, 0);
       this.context.refer(at + 1, target);
       return;
     }
     this.context.jump(target, height, pc);
   }
+
+  /** Set when the block ended in a jump to a block that is to be laid out right after it. */
+  jumpsOnTo: Block | undefined;
 
   /** Fills the word at `at` with where a branch to `target` (arriving with `height`) goes. */
   private branchTo(at: number, target: number, height: number, pc: number): void {

@@ -26,6 +26,7 @@ type Item =
   | { k: 'globalSet'; g: number }
   | { k: 'wide'; op: 'I32Mul64' | 'I32Add64' }
   | { k: 'snippet'; name: SnippetName }
+  | { k: 'inline'; name: InlineName }
   | { k: 'fuel'; c: number }
   | { k: 'skip'; eqz: boolean; body: Item[] };
 
@@ -43,6 +44,10 @@ const STORES = ['I32Store', 'I32Store8', 'I32Store16'] as const;
 type StoreName = (typeof STORES)[number];
 const SNIPPETS = ['add', 'sub', 'mul', 'shl', 'shrS', 'shrU', 'rotl', 'rotr', 'eq', 'ltU', 'geS', 'divU', 'remS'] as const;
 type SnippetName = (typeof SNIPPETS)[number];
+// The i64 sequences the compiler emits in place (codeSnippets off, and always for and/or/xor/eq/ne).
+const INLINE = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'eq', 'ne'] as const;
+type InlineName = (typeof INLINE)[number];
+const INLINE_RESULT_WORDS: Record<InlineName, number> = { add: 2, sub: 2, mul: 2, and: 2, or: 2, xor: 2, eq: 1, ne: 1 };
 const SNIPPET_RESULT_WORDS: Record<SnippetName, number> = { add: 2, sub: 2, mul: 2, shl: 2, shrS: 2, shrU: 2, rotl: 2, rotr: 2, eq: 1, ltU: 1, geS: 1, divU: 2, remS: 2 };
 
 /** A stretch of items starting at height `h`; `balanced` ones end where they started. */
@@ -62,7 +67,13 @@ function buildItems(picks: number[], start: number, balanced: boolean, depth: nu
     const choose = (n: number, salt = 1) => Math.floor(pick / salt) % n;
     const kind = choose(20);
     if (kind <= 3 && h >= 1) items.push({ k: 'get', d: 1 + choose(h, 7) }), h++;
-    else if (kind === 4 && h >= 2) items.push({ k: 'set', d: 1 + choose(h - 1, 7) }), h--;
+    else if (kind === 4 && h >= 2) {
+      // Now and then the same local.set twice: how two-word results are stored.
+      const d = 1 + choose(h - 1, 7);
+      items.push({ k: 'set', d });
+      h--;
+      if (choose(3, 11) === 0 && h >= 2 && d <= h - 1) items.push({ k: 'set', d }), h--;
+    }
     else if (kind === 5 && h >= 1) items.push({ k: 'tee', d: 1 + choose(h, 7) });
     else if (kind <= 7) items.push({ k: 'const', v: [0, 1, -1, 3, 8, 16, 24, 31, 32, 0x7fffffff, -0x80000000, 255, (pick * 2654435761) | 0][choose(13, 3)]! }), h++;
     else if (kind <= 9 && h >= 2) items.push({ k: 'bin', op: BINARY[choose(BINARY.length, 3)]! }), h--;
@@ -85,10 +96,18 @@ function buildItems(picks: number[], start: number, balanced: boolean, depth: nu
       if (choose(2, 3) === 0 || h < 1) items.push({ k: 'globalGet', g: choose(3, 5) }), h++;
       else items.push({ k: 'globalSet', g: choose(3, 5) }), h--;
     } else if (kind === 17 && h >= 2) items.push({ k: 'wide', op: choose(2, 3) === 0 ? 'I32Mul64' : 'I32Add64' });
-    else if (kind === 18 && h >= 4) {
-      const name = SNIPPETS[choose(SNIPPETS.length, 3)]!;
-      items.push({ k: 'snippet', name });
-      h += SNIPPET_RESULT_WORDS[name] - 4;
+    else if (kind === 18 && h >= 1) {
+      // Mostly on operands fetched from deeper slots, as compiled code has them.
+      if (h < 4 || choose(2, 29) === 0) for (let k = 0; k < 4; k++) items.push({ k: 'get', d: 1 + (Math.floor(pick / 4 ** k) % h) }), h++;
+      if (choose(2, 23) === 0) {
+        const name = SNIPPETS[choose(SNIPPETS.length, 3)]!;
+        items.push({ k: 'snippet', name });
+        h += SNIPPET_RESULT_WORDS[name] - 4;
+      } else {
+        const name = INLINE[choose(INLINE.length, 3)]!;
+        items.push({ k: 'inline', name });
+        h += INLINE_RESULT_WORDS[name] - 4;
+      }
     } else if (kind === 19 && depth < 2 && h >= 1) {
       // condition, then a balanced stretch to skip (filled in below)
       nested.push({ at: items.length, h: h - 1 });
@@ -153,6 +172,9 @@ function finalHeight(items: readonly Item[], h: number): number {
       case 'snippet':
         h += SNIPPET_RESULT_WORDS[item.name] - 4;
         break;
+      case 'inline':
+        h += INLINE_RESULT_WORDS[item.name] - 4;
+        break;
     }
   }
   return h;
@@ -212,6 +234,11 @@ function emit(items: readonly Item[], out: AsmItem[]): void {
       case 'snippet':
         out.push(to.CallInternal(`snippet_${item.name}`));
         break;
+      case 'inline': {
+        const sequence = i64Sequence(item.name as I64SequenceName);
+        sequence.codes.forEach((code, i) => out.push({ opcode: code, imm: sequence.bits[i]! } as AsmItem));
+        break;
+      }
       case 'fuel':
         out.push(ins.ConsumeFuel(item.c));
         break;
