@@ -192,14 +192,24 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
 })();
 
 /**
+ * After a call or return into code that moved while it was prepared: its region's range check,
+ * done on the new code. SlowPath when it fails, Moved (continue at ip on the new code) otherwise.
+ */
+function enteredMoved(code: Int32Array, sp: number, ip: number): Exit {
+  return ((sp + code[ip - 2]!) >>> 0) > code[ip - 1]! ? Exit.SlowPath : Exit.Moved;
+}
+
+/**
  * Runs prepared code from `m.ip` with `m.sp` the base of the region it is in, until the run
  * ends or stops. On return `m.sp` is the real stack pointer and `m.pc` the pc to report or
  * continue at.
  */
 export function runBlocks(m: ExecutionContext): Exit {
   const program = m.program;
-  let code = program.code;
-  let ipOfPc = program.ipOfPc;
+  // Fixed for this call: when preparing more code moves the array, the loop exits (Moved) and
+  // is entered again on the new one, so the engine can keep it in a register.
+  const code = program.code;
+  const ipOfPc = program.ipOfPc;
   const stack = m.stack;
   const callStack = m.callStack;
   const store = m.store;
@@ -986,8 +996,14 @@ export function runBlocks(m: ExecutionContext): Exit {
         let target = ipOfPc[returnPc]!;
         if (target < 0) {
           target = program.prepareEntry(returnPc);
-          code = program.code;
-          ipOfPc = program.ipOfPc;
+          if (program.code !== code) {
+            ip = target;
+            exitSp = sp;
+            exitPc = returnPc;
+            exit = enteredMoved(program.code, sp, ip);
+            paidEnd = -1;
+            break loop;
+          }
         }
         ip = target;
         if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
@@ -1015,8 +1031,14 @@ export function runBlocks(m: ExecutionContext): Exit {
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
           target = program.prepareEntry(targetPc);
-          code = program.code;
-          ipOfPc = program.ipOfPc;
+          if (program.code !== code) {
+            ip = target;
+            exitSp = sp;
+            exitPc = targetPc;
+            exit = enteredMoved(program.code, sp, ip);
+            paidEnd = -1;
+            break loop;
+          }
         }
         ip = target;
         if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
@@ -1069,8 +1091,14 @@ export function runBlocks(m: ExecutionContext): Exit {
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
           target = program.prepareEntry(targetPc);
-          code = program.code;
-          ipOfPc = program.ipOfPc;
+          if (program.code !== code) {
+            ip = target;
+            exitSp = sp;
+            exitPc = targetPc;
+            exit = enteredMoved(program.code, sp, ip);
+            paidEnd = -1;
+            break loop;
+          }
         }
         ip = target;
         if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
@@ -1094,9 +1122,6 @@ export function runBlocks(m: ExecutionContext): Exit {
         memory = store.memory.bytes;
         view = store.memory.view;
         memLen = memory.length;
-        // A host function may have run other code of this program and prepared more of it.
-        code = program.code;
-        ipOfPc = program.ipOfPc;
         if (status !== SYSCALL_OK) {
           exitSp = sp;
           if (status === TrapCode.InterruptionCalled) {
@@ -1114,10 +1139,15 @@ export function runBlocks(m: ExecutionContext): Exit {
         // The return address starts a region of its own: the host decided the height.
         const returnPc = code[ip + 3]!;
         let target = ipOfPc[returnPc]!;
-        if (target < 0) {
-          target = program.prepareEntry(returnPc);
-          code = program.code;
-          ipOfPc = program.ipOfPc;
+        if (target < 0) target = program.prepareEntry(returnPc);
+        // A host function may have run other code of this program and prepared more of it.
+        if (program.code !== code) {
+          ip = target;
+          exitSp = sp;
+          exitPc = returnPc;
+          exit = enteredMoved(program.code, sp, ip);
+          paidEnd = -1;
+          break loop;
         }
         ip = target;
         if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
@@ -1152,8 +1182,11 @@ export function runBlocks(m: ExecutionContext): Exit {
         break loop;
       case Op.Lazy:
         ip = program.lowerStub(code[ip + 1]!);
-        code = program.code;
-        ipOfPc = program.ipOfPc;
+        if (program.code !== code) {
+          exitSp = sp;
+          exit = Exit.Moved;
+          break loop;
+        }
         break;
       case Op.SlowPath:
         exitSp = sp + code[ip + 1]!;

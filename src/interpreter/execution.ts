@@ -39,6 +39,11 @@ export enum Exit {
   SlowPath,
   /** Control leaves the prepared code (a branch into another unit, or falling into one). */
   Leave,
+  /**
+   * Preparing more code moved the block engine's code array: continue at `ip` with `sp` the
+   * region's base (a call or return into it has its range check still to do).
+   */
+  Moved,
 }
 
 /** The registers an engine runs on; `Machine` is the only implementation. */

@@ -412,10 +412,15 @@ class BlockLowering {
     return i >= 0 && i < this.touchSpan && this.touchedAt[i]! <= ip && !this.refersTo(slot);
   }
 
-  /** The single-word result at `p` an op wrote and nothing read (its ip), or -1. */
+  /**
+   * The result of `words` words at `p` that an op wrote and nothing read (that op's ip), or -1.
+   * A value that stands for it elsewhere on the stack (a local.get of it) counts as a reader.
+   */
   private unreadResult(p: number, words: number): number {
     const i = this.index(p);
-    return i >= 0 && this.kinds[i] === IN_PLACE && this.producerWords[i] === words ? this.producerIp[i]! : -1;
+    if (i < 0 || this.kinds[i] !== IN_PLACE || this.producerWords[i] !== words || this.producerIp[i]! < 0) return -1;
+    for (let k = 0; k < words; k++) if (this.refersTo(p + k)) return -1;
+    return this.producerIp[i]!;
   }
 
   /** Points the op that wrote the unread result at `p` at `q` instead. */
@@ -523,10 +528,8 @@ class BlockLowering {
       case Opcode.LocalGet: {
         const p = h - imm;
         const kind = this.kindAt(p);
-        if (kind === IN_PLACE) {
-          this.push(SLOT, p);
-          this.settle(p); // it will be read from there
-        } else this.push(kind, this.values[this.index(p)]!);
+        if (kind === IN_PLACE) this.push(SLOT, p);
+        else this.push(kind, this.values[this.index(p)]!);
         return false;
       }
       case Opcode.LocalSet:
@@ -751,6 +754,22 @@ class BlockLowering {
       this.pop();
       return;
     }
+    if (this.kindAt(top) === SLOT) {
+      // `local.get p; local.set q` of a result nothing else read: the op writes q, and p's value
+      // is read from there (q < p keeps values referring only downwards).
+      const p = this.values[this.index(top)]!;
+      this.set(top, IN_PLACE, 0);
+      const moved = q < p ? this.unreadResult(p, 1) : -1;
+      if (moved >= 0 && this.mayRedirect(q, moved)) {
+        this.redirect(p, q);
+        const j = this.index(q);
+        if (j >= 0) this.producerIp[j] = -1;
+        this.set(p, SLOT, q);
+        this.pop();
+        return;
+      }
+      this.set(top, SLOT, p);
+    }
     // The value being stored no longer stands for itself once popped: keep it out of the search.
     const kind = this.kindAt(top);
     const value = kind === IN_PLACE ? top : this.values[this.index(top)]!;
@@ -767,6 +786,12 @@ class BlockLowering {
     return pc + 1 < this.block.end && codes[pc + 1] === Opcode.LocalSet && bits[pc + 1] === bits[pc];
   }
 
+  /** Whether the local.tee at `pc` is the first of an i64 tee: `local.tee d; local.get 2; local.set d+1`, in the same block. */
+  private pairTeeFollows(pc: number): boolean {
+    const { codes, bits } = this.source;
+    return pc + 2 < this.block.end && codes[pc + 1] === Opcode.LocalGet && bits[pc + 1] === 2 && codes[pc + 2] === Opcode.LocalSet && bits[pc + 2] === bits[pc]! + 1;
+  }
+
   /** Whether a pushed value stands for the content of slot `q`. */
   private refersTo(q: number): boolean {
     for (let i = 0; i < this.span; i++) if (this.kinds[i] === SLOT && this.values[i] === q) return true;
@@ -776,6 +801,20 @@ class BlockLowering {
   private localTee(pc: number, q: number): void {
     const top = this.h - 1;
     if (q === top || (this.kindAt(top) === SLOT && this.slotOf(top) === q)) return;
+    const pair = this.unreadResult(top - 1, 2);
+    if (pair >= 0 && q < top - 1 && this.pairTeeFollows(pc) && this.mayRedirect(q, pair) && this.mayRedirect(q - 1, pair)) {
+      // The i64 tee `local.tee d; local.get 2; local.set d+1` of a two-word result: the op
+      // writes the local pair, and the value on the stack is read from there.
+      this.redirect(top - 1, q - 1);
+      for (let k = 0; k < 2; k++) {
+        const j = this.index(q - 1 + k);
+        if (j >= 0) this.producerIp[j] = -1;
+      }
+      this.set(top - 1, SLOT, q - 1);
+      this.set(top, SLOT, q);
+      this.skip = 2;
+      return;
+    }
     const single = this.unreadResult(top, 1);
     if (single >= 0 && this.mayRedirect(q, single)) {
       // The op writes the local; the value on the stack is read from there.

@@ -462,6 +462,9 @@ export class Machine implements ExecutionContext {
           case Exit.HandOff:
           case Exit.Leave:
             continue;
+          case Exit.Moved:
+            this.moved = true;
+            continue;
           case Exit.Fatal:
             return this.failFatal('StackCorrupted');
         }
@@ -475,10 +478,17 @@ export class Machine implements ExecutionContext {
   }
 
   private lastEngineWasBlocks = false;
+  /** The block engine's code moved under it: it continues at `ip` with `sp` its region's base. */
+  private moved = false;
 
   /** Runs the engine that can continue from the registers as they are. */
   private runEngine(stepFirst: boolean): Exit {
     const program = this.program;
+    if (this.moved) {
+      this.moved = false;
+      this.lastEngineWasBlocks = true;
+      return runBlocks(this);
+    }
     this.lastEngineWasBlocks = false;
     if (this.traced || this.stepping) return step(this, false);
     // A prepaid stretch, a block given up for lack of fuel, or a stop inside a block (engine
