@@ -16,9 +16,9 @@
  */
 import { TrapCode } from '../format/trap-codes.js';
 import { OK, memoryCopy, memoryFill, memoryInit, tableCopy, tableFill, tableGrow, tableInit } from './bulk-ops.js';
-import { Exit, MAX_CALL_DEPTH, NO_SIGNATURE, STACK_LIMIT, SYSCALL_OK, type ExecutionContext } from './execution.js';
+import { Exit, MAX_CALL_DEPTH, NO_SIGNATURE, SYSCALL_OK, type ExecutionContext } from './execution.js';
 import { FPU_TRAPPED, executeFpu, fpuTrapCode } from './fpu.js';
-import { i64Operation, i64Trap, mulHigh, type I64Kind } from './i64.js';
+import { compareI64, i64Operation, i64Trap, mulHigh, type I64Kind } from './i64.js';
 import { snippetTrapPc } from './snippets.js';
 
 export enum Op {
@@ -117,15 +117,28 @@ export enum Op {
   GlobalSet, // [op, slot, s]
   GlobalSetI, // [op, slot, value]
   Fpu, // [op, h, n]: FPU opcode 1000 + n
-  // checks and fuel
-  StackCheck, // [op, h, n]
+  // checks and fuel (a StackCheck needs no op: the region's range check covers it, see units.ts)
   SignatureCheck, // [op, signature]
   Fuel, // [op, amount, h]: the program's ConsumeFuel
   FuelStack, // [op, h]: ConsumeFuelStack, the amount in slot h - 1
   Meter, // [op, cost, h, end]: engine metering charges a block (up to pc `end`) on entry
-  // a call of an i64 snippet function, run natively: [op, kind, d, a, b, snippetPc, h, maxStackHeight]
-  I64,
-  I64I, // [op, kind, d, a, lo, hi, snippetPc, h, maxStackHeight]
+  // calls of i64 snippet functions, run natively on word pairs given by their halves' slots
+  I64Add, // [op, d, aLo, aHi, bLo, bHi]
+  I64Sub,
+  I64Mul,
+  I64AddI, // [op, d, aLo, aHi, lo, hi]
+  I64MulI,
+  I64AddU32, // [op, d, aLo, aHi, b]: b zero-extended
+  I64MulU32,
+  I64ShlI, // [op, d, aLo, aHi, k], 0 < k < 32
+  I64ShrSI,
+  I64ShrUI,
+  I64RotlI,
+  I64Compare, // [op, kind, d, aLo, aHi, bLo, bHi]
+  I64CompareI, // [op, kind, d, aLo, aHi, lo, hi]
+  // any other snippet (divisions, shifts by a register), operands in adjacent slots
+  I64, // [op, kind, d, a, b, snippetPc]
+  I64I, // [op, kind, d, a, lo, hi, snippetPc]
   // control
   Jump, // [op, ip]
   JumpRebase, // [op, ip, delta, lo, limit, offset, pc]: into another region (sp += delta, then its range check)
@@ -178,12 +191,13 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   set(2, Op.MemorySize, Op.MemoryFill, Op.MemoryCopy, Op.DataDrop, Op.ElemDrop, Op.SignatureCheck, Op.FuelStack, Op.Jump, Op.Return, Op.SlowPath);
   set(3, Op.MemoryInit, Op.TableSize, Op.TableGrow, Op.TableFill, Op.TableGet, Op.TableSet, Op.GlobalGet, Op.GlobalSet, Op.GlobalSetI, Op.Fpu);
   set(4, Op.Meter);
-  set(3, Op.StackCheck, Op.Fuel, Op.BrNez, Op.BrEqz, Op.ReturnCall, Op.Trap, Op.Leave);
+  set(3, Op.Fuel, Op.BrNez, Op.BrEqz, Op.ReturnCall, Op.Trap, Op.Leave);
   set(2, Op.Lazy);
   set(4, Op.TableCopy, Op.TableInit, Op.Call, Op.Syscall);
   for (let op = Op.BrEq; op <= Op.BrGeUI; op++) words[op] = 4;
-  set(8, Op.I64);
-  set(9, Op.I64I);
+  set(6, Op.I64Add, Op.I64Sub, Op.I64Mul, Op.I64AddI, Op.I64MulI, Op.I64);
+  set(5, Op.I64AddU32, Op.I64MulU32, Op.I64ShlI, Op.I64ShrSI, Op.I64ShrUI, Op.I64RotlI);
+  set(7, Op.I64Compare, Op.I64CompareI, Op.I64I);
   set(5, Op.ReturnCallIndirect);
   set(7, Op.JumpRebase);
   set(6, Op.CallIndirect);
@@ -192,11 +206,11 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
 })();
 
 /**
- * After a call or return into code that moved while it was prepared: its region's range check,
- * done on the new code. SlowPath when it fails, Moved (continue at ip on the new code) otherwise.
+ * After a call or return into code that moved while it was prepared: the entry check, done on
+ * the new code. SlowPath when it fails, Moved (continue at ip on the new code) otherwise.
  */
-function enteredMoved(code: Int32Array, sp: number, ip: number): Exit {
-  return ((sp + code[ip - 2]!) >>> 0) > code[ip - 1]! ? Exit.SlowPath : Exit.Moved;
+function enteredMoved(code: Int32Array, sp: number, ip: number, csp: number): Exit {
+  return ((sp + code[ip - 2]!) >>> 0) > code[ip - 1]! || csp === MAX_CALL_DEPTH ? Exit.SlowPath : Exit.Moved;
 }
 
 /**
@@ -793,14 +807,6 @@ export function runBlocks(m: ExecutionContext): Exit {
         break;
 
       // ---------------------------------------------------------------- checks, fuel
-      case Op.StackCheck:
-        if (sp + code[ip + 1]! + (code[ip + 2]! >>> 0) > STACK_LIMIT) {
-          trap = TrapCode.StackOverflow;
-          exit = Exit.Trapped;
-          break loop;
-        }
-        ip += 3;
-        break;
       case Op.SignatureCheck:
         if (lastSig !== NO_SIGNATURE) {
           const announced = lastSig;
@@ -855,6 +861,137 @@ export function runBlocks(m: ExecutionContext): Exit {
       }
 
       // ---------------------------------------------------------------- i64 snippets
+      case Op.I64Add: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const bLo = stack[sp + code[ip + 4]!]!;
+        const bHi = stack[sp + code[ip + 5]!]!;
+        const low = (aLo >>> 0) + (bLo >>> 0);
+        const d = sp + code[ip + 1]!;
+        stack[d] = low | 0;
+        stack[d + 1] = (aHi + bHi + (low > 0xffffffff ? 1 : 0)) | 0;
+        ip += 6;
+        break;
+      }
+      case Op.I64Sub: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const bLo = stack[sp + code[ip + 4]!]!;
+        const bHi = stack[sp + code[ip + 5]!]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = (aLo - bLo) | 0;
+        stack[d + 1] = (aHi - bHi - (aLo >>> 0 < bLo >>> 0 ? 1 : 0)) | 0;
+        ip += 6;
+        break;
+      }
+      case Op.I64Mul: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const bLo = stack[sp + code[ip + 4]!]!;
+        const bHi = stack[sp + code[ip + 5]!]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = Math.imul(aLo, bLo);
+        stack[d + 1] = (mulHigh(aLo >>> 0, bLo >>> 0) + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
+        ip += 6;
+        break;
+      }
+      case Op.I64AddI: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const bLo = code[ip + 4]!;
+        const low = (aLo >>> 0) + (bLo >>> 0);
+        const d = sp + code[ip + 1]!;
+        stack[d] = low | 0;
+        stack[d + 1] = (aHi + code[ip + 5]! + (low > 0xffffffff ? 1 : 0)) | 0;
+        ip += 6;
+        break;
+      }
+      case Op.I64MulI: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const bLo = code[ip + 4]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = Math.imul(aLo, bLo);
+        stack[d + 1] = (mulHigh(aLo >>> 0, bLo >>> 0) + Math.imul(aLo, code[ip + 5]!) + Math.imul(aHi, bLo)) | 0;
+        ip += 6;
+        break;
+      }
+      case Op.I64AddU32: {
+        const low = (stack[sp + code[ip + 2]!]! >>> 0) + (stack[sp + code[ip + 4]!]! >>> 0);
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = low | 0;
+        stack[d + 1] = (aHi + (low > 0xffffffff ? 1 : 0)) | 0;
+        ip += 5;
+        break;
+      }
+      case Op.I64MulU32: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const b = stack[sp + code[ip + 4]!]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = Math.imul(aLo, b);
+        stack[d + 1] = (mulHigh(aLo >>> 0, b >>> 0) + Math.imul(aHi, b)) | 0;
+        ip += 5;
+        break;
+      }
+      case Op.I64ShlI: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const k = code[ip + 4]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = aLo << k;
+        stack[d + 1] = (aHi << k) | (aLo >>> (32 - k));
+        ip += 5;
+        break;
+      }
+      case Op.I64ShrSI: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const k = code[ip + 4]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = (aLo >>> k) | (aHi << (32 - k));
+        stack[d + 1] = aHi >> k;
+        ip += 5;
+        break;
+      }
+      case Op.I64ShrUI: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const k = code[ip + 4]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = (aLo >>> k) | (aHi << (32 - k));
+        stack[d + 1] = aHi >>> k;
+        ip += 5;
+        break;
+      }
+      case Op.I64RotlI: {
+        const aLo = stack[sp + code[ip + 2]!]!;
+        const aHi = stack[sp + code[ip + 3]!]!;
+        const k = code[ip + 4]!;
+        const d = sp + code[ip + 1]!;
+        stack[d] = (aLo << k) | (aHi >>> (32 - k));
+        stack[d + 1] = (aHi << k) | (aLo >>> (32 - k));
+        ip += 5;
+        break;
+      }
+      case Op.I64Compare:
+      case Op.I64CompareI: {
+        const aLo = stack[sp + code[ip + 3]!]!;
+        const aHi = stack[sp + code[ip + 4]!]!;
+        let bLo: number;
+        let bHi: number;
+        if (code[ip] === Op.I64Compare) {
+          bLo = stack[sp + code[ip + 5]!]!;
+          bHi = stack[sp + code[ip + 6]!]!;
+        } else {
+          bLo = code[ip + 5]!;
+          bHi = code[ip + 6]!;
+        }
+        stack[sp + code[ip + 2]!] = compareI64(code[ip + 1]! as I64Kind, aLo, aHi, bLo, bHi);
+        ip += 7;
+        break;
+      }
       case Op.I64:
       case Op.I64I: {
         const immediate = code[ip] === Op.I64I;
@@ -872,28 +1009,18 @@ export function runBlocks(m: ExecutionContext): Exit {
           bLo = stack[b]!;
           bHi = stack[b + 1]!;
         }
-        const tail = immediate ? ip + 6 : ip + 5; // snippetPc, h, maxStackHeight
-        // The traps the call and the snippet body would raise, where they would raise them.
-        if (csp >= MAX_CALL_DEPTH) {
-          trap = TrapCode.StackOverflow;
-          exit = Exit.Trapped;
-          break loop;
-        }
-        if (sp + code[tail + 1]! + code[tail + 2]! > STACK_LIMIT) {
-          trap = TrapCode.StackOverflow;
-          exitPc = code[tail]!;
-          exit = Exit.Trapped;
-          break loop;
-        }
+        const snippetPc = immediate ? ip + 6 : ip + 5;
+        // The division traps, where the snippet body would raise them (the call's own checks
+        // are the region's: see units.ts and the call depth rule in Call).
         const failure = i64Trap(kind, aLo, aHi, bLo, bHi);
         if (failure >= 0) {
           trap = failure;
-          exitPc = snippetTrapPc(kind, code[tail]!, failure);
+          exitPc = snippetTrapPc(kind, code[snippetPc]!, failure);
           exit = Exit.Trapped;
           break loop;
         }
         i64Operation(kind, aLo, aHi, bLo, bHi, stack, sp + code[ip + 2]!);
-        ip = tail + 3;
+        ip = snippetPc + 1;
         break;
       }
 
@@ -1000,7 +1127,7 @@ export function runBlocks(m: ExecutionContext): Exit {
             ip = target;
             exitSp = sp;
             exitPc = returnPc;
-            exit = enteredMoved(program.code, sp, ip);
+            exit = enteredMoved(program.code, sp, ip, csp);
             paidEnd = -1;
             break loop;
           }
@@ -1035,13 +1162,15 @@ export function runBlocks(m: ExecutionContext): Exit {
             ip = target;
             exitSp = sp;
             exitPc = targetPc;
-            exit = enteredMoved(program.code, sp, ip);
+            exit = enteredMoved(program.code, sp, ip, csp);
             paidEnd = -1;
             break loop;
           }
         }
         ip = target;
-        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
+        // A frame at the deepest call depth can call nothing, not even an i64 snippet: the
+        // stepper runs it, so the block engine needs no depth check but at calls.
+        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]! || csp === MAX_CALL_DEPTH) {
           exitSp = sp;
           exitPc = targetPc;
           paidEnd = -1; // control is at the start of a block nothing has paid for yet
@@ -1095,13 +1224,15 @@ export function runBlocks(m: ExecutionContext): Exit {
             ip = target;
             exitSp = sp;
             exitPc = targetPc;
-            exit = enteredMoved(program.code, sp, ip);
+            exit = enteredMoved(program.code, sp, ip, csp);
             paidEnd = -1;
             break loop;
           }
         }
         ip = target;
-        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
+        // A frame at the deepest call depth can call nothing, not even an i64 snippet: the
+        // stepper runs it, so the block engine needs no depth check but at calls.
+        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]! || csp === MAX_CALL_DEPTH) {
           exitSp = sp;
           exitPc = targetPc;
           paidEnd = -1; // control is at the start of a block nothing has paid for yet
@@ -1145,7 +1276,7 @@ export function runBlocks(m: ExecutionContext): Exit {
           ip = target;
           exitSp = sp;
           exitPc = returnPc;
-          exit = enteredMoved(program.code, sp, ip);
+          exit = enteredMoved(program.code, sp, ip, csp);
           paidEnd = -1;
           break loop;
         }

@@ -160,28 +160,35 @@ export function i64Operation(kind: I64Kind, aLo: number, aHi: number, bLo: numbe
       hi = Number(v / U32) | 0;
       break;
     }
-    default: {
-      // comparisons: one word
-      const eq = aHi === bHi && aLo === bLo;
-      const ltU = aHi >>> 0 < bHi >>> 0 || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
-      const ltS = aHi < bHi || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
-      let result: boolean;
-      switch (kind) {
-        case I64Kind.Eq: result = eq; break;
-        case I64Kind.Ne: result = !eq; break;
-        case I64Kind.LtS: result = ltS; break;
-        case I64Kind.LtU: result = ltU; break;
-        case I64Kind.GtS: result = !ltS && !eq; break;
-        case I64Kind.GtU: result = !ltU && !eq; break;
-        case I64Kind.LeS: result = ltS || eq; break;
-        case I64Kind.LeU: result = ltU || eq; break;
-        case I64Kind.GeS: result = !ltS; break;
-        default: result = !ltU; break;
-      }
-      out[at] = result ? 1 : 0;
+    default:
+      out[at] = compareI64(kind, aLo, aHi, bLo, bHi);
       return;
-    }
   }
   out[at] = lo;
   out[at + 1] = hi;
+}
+
+/** A comparison kind on a = (aLo, aHi), b = (bLo, bHi): 1 or 0. */
+export function compareI64(kind: I64Kind, aLo: number, aHi: number, bLo: number, bHi: number): number {
+  if (kind === I64Kind.Eq) return aLo === bLo && aHi === bHi ? 1 : 0;
+  if (kind === I64Kind.Ne) return aLo !== bLo || aHi !== bHi ? 1 : 0;
+  // -1, 0, 1: a below, equal to or above b. The high words decide (signed or not) unless equal.
+  let order: number;
+  if (aHi !== bHi) {
+    const signed = kind === I64Kind.LtS || kind === I64Kind.GtS || kind === I64Kind.LeS || kind === I64Kind.GeS;
+    order = (signed ? aHi < bHi : aHi >>> 0 < bHi >>> 0) ? -1 : 1;
+  } else order = aLo === bLo ? 0 : aLo >>> 0 < bLo >>> 0 ? -1 : 1;
+  switch (kind) {
+    case I64Kind.LtS:
+    case I64Kind.LtU:
+      return order < 0 ? 1 : 0;
+    case I64Kind.GtS:
+    case I64Kind.GtU:
+      return order > 0 ? 1 : 0;
+    case I64Kind.LeS:
+    case I64Kind.LeU:
+      return order <= 0 ? 1 : 0;
+    default:
+      return order >= 0 ? 1 : 0;
+  }
 }

@@ -500,7 +500,8 @@ export class Machine implements ExecutionContext {
       return Exit.Fatal;
     }
     const base = this.sp - entry.offset;
-    if (((base + entry.region.lo) >>> 0) > entry.region.limit) {
+    // The block engine runs frames that can still make a call (see Call in engine.ts).
+    if (((base + entry.region.lo) >>> 0) > entry.region.limit || this.csp >= MAX_CALL_DEPTH) {
       this.stepping = true;
       return step(this, false);
     }

@@ -41,6 +41,12 @@ export interface Block {
   readonly delta: number;
   readonly low: number;
   readonly high: number;
+  /**
+   * The highest height the stepper would check against the stack limit in the block: `high`, or
+   * more where a StackCheck (or the StackCheck of an i64 snippet run natively) asks for room.
+   * Within a region whose range check passed, those checks cannot fail, so they need no op.
+   */
+  readonly peak: number;
   /** The lowest slot a local.get/set/tee of the block touches, relative to its start. */
   readonly lowestSlot: number;
   region: number;
@@ -165,6 +171,7 @@ export function findUnit(source: UnitSource, entry: number, marks: Uint8Array): 
   let h = 0;
   let low = 0;
   let high = 0;
+  let peak = 0;
   let lowestSlot = 0;
   let lastPc = entry;
   const close = (at: number) => {
@@ -182,6 +189,7 @@ export function findUnit(source: UnitSource, entry: number, marks: Uint8Array): 
       delta: h,
       low,
       high,
+      peak: Math.max(peak, high),
       lowestSlot,
       region: -1,
       offset: 0,
@@ -196,7 +204,7 @@ export function findUnit(source: UnitSource, entry: number, marks: Uint8Array): 
     if (pc > start && (marks[pc] === 1 || cost + instructionCost > MAX_BLOCK_COST)) {
       close(pc);
       start = pc;
-      cost = h = low = high = lowestSlot = 0;
+      cost = h = low = high = peak = lowestSlot = 0;
     }
     cost += instructionCost;
     lastPc = pc;
@@ -204,6 +212,11 @@ export function findUnit(source: UnitSource, entry: number, marks: Uint8Array): 
       // get reads h - d, tee writes h - d, set writes h - 1 - d (all d >= 1: verified)
       const slot = h - bits[pc]! - (code === Opcode.LocalSet ? 1 : 0);
       if (slot < lowestSlot) lowestSlot = slot;
+    }
+    if (code === Opcode.StackCheck) peak = Math.max(peak, h + bits[pc]!);
+    else if (code === Opcode.CallInternal) {
+      const snippet = source.nativeCall(pc);
+      if (snippet) peak = Math.max(peak, h + snippet.maxStackHeight);
     }
     h -= instructionPops(source, pc, code, bits[pc]!);
     if (h < low) low = h;
@@ -251,9 +264,10 @@ export function findUnit(source: UnitSource, entry: number, marks: Uint8Array): 
   for (const block of blocks) {
     const r = block.region;
     lo[r] = Math.min(lo[r]!, block.offset + block.low, block.offset + block.lowestSlot);
-    hi[r] = Math.max(hi[r]!, block.offset + block.high);
+    hi[r] = Math.max(hi[r]!, block.offset + block.peak);
   }
-  const regionUse: Region[] = lo.map((l, r) => ({ lo: l, hi: hi[r]!, limit: STACK_LIMIT - (hi[r]! - l) }));
+  // A region asking for more room than the stack has can never pass its check (-1: it fits a word).
+  const regionUse: Region[] = lo.map((l, r) => ({ lo: l, hi: hi[r]!, limit: Math.max(-1, STACK_LIMIT - (hi[r]! - l)) }));
   return { entry, end, blocks, blockAt, regions: regionUse };
 }
 

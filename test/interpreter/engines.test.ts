@@ -117,6 +117,17 @@ describe('the block engine agrees with the stepper', () => {
     );
   });
 
+  it('on i64-heavy stack programs: snippets run natively on every operand shape, against their bodies stepped', () => {
+    fc.assert(
+      fc.property(stackProgram({ i64: true }), args, (p, values) => {
+        const module = stackModule(p);
+        const params = values.slice(0, p.params);
+        expect(observe(module, params, p.resultWords, { traced: false })).toEqual(observe(module, params, p.resultWords, { traced: true }));
+      }),
+      { seed: 0x1640, numRuns: 1500 },
+    );
+  });
+
   it('on stack programs with engine metering, stopping at every limit and continued on fresh copies', () => {
     fc.assert(
       fc.property(stackProgram(), args, costTable, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (p, values, costs, topUps, alternate) => {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { RwasmModule, assemble, ins, label, to, type AsmItem } from '../../src/index.js';
 import { i64Sequence, type I64SequenceName } from '../../src/format/i64-sequences.js';
 
-type Item =
+export type Item =
   | { k: 'get'; d: number }
   | { k: 'set'; d: number }
   | { k: 'tee'; d: number }
@@ -30,42 +30,45 @@ type Item =
   | { k: 'fuel'; c: number }
   | { k: 'skip'; eqz: boolean; body: Item[] };
 
-const BINARY = [
+export const BINARY = [
   'I32Add', 'I32Sub', 'I32Mul', 'I32And', 'I32Or', 'I32Xor', 'I32Shl', 'I32ShrS', 'I32ShrU', 'I32Rotl', 'I32Rotr',
   'I32Eq', 'I32Ne', 'I32LtS', 'I32LtU', 'I32GtS', 'I32GtU', 'I32LeS', 'I32LeU', 'I32GeS', 'I32GeU',
   'I32DivS', 'I32DivU', 'I32RemS', 'I32RemU',
 ] as const;
-type BinName = (typeof BINARY)[number];
+export type BinName = (typeof BINARY)[number];
 const UNARY = ['I32Eqz', 'I32Clz', 'I32Ctz', 'I32Popcnt', 'I32Extend8S', 'I32Extend16S', 'I32WrapI64'] as const;
 type UnName = (typeof UNARY)[number];
 const LOADS = ['I32Load', 'I32Load8S', 'I32Load8U', 'I32Load16S', 'I32Load16U'] as const;
 type LoadName = (typeof LOADS)[number];
 const STORES = ['I32Store', 'I32Store8', 'I32Store16'] as const;
 type StoreName = (typeof STORES)[number];
-const SNIPPETS = ['add', 'sub', 'mul', 'shl', 'shrS', 'shrU', 'rotl', 'rotr', 'eq', 'ltU', 'geS', 'divU', 'remS'] as const;
-type SnippetName = (typeof SNIPPETS)[number];
+export const SNIPPETS = ['add', 'sub', 'mul', 'shl', 'shrS', 'shrU', 'rotl', 'rotr', 'eq', 'ne', 'ltS', 'ltU', 'gtS', 'gtU', 'leS', 'leU', 'geS', 'geU', 'divS', 'divU', 'remS', 'remU'] as const;
+export type SnippetName = (typeof SNIPPETS)[number];
 // The i64 sequences the compiler emits in place (codeSnippets off, and always for and/or/xor/eq/ne).
 const INLINE = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'eq', 'ne'] as const;
 type InlineName = (typeof INLINE)[number];
 const INLINE_RESULT_WORDS: Record<InlineName, number> = { add: 2, sub: 2, mul: 2, and: 2, or: 2, xor: 2, eq: 1, ne: 1 };
-const SNIPPET_RESULT_WORDS: Record<SnippetName, number> = { add: 2, sub: 2, mul: 2, shl: 2, shrS: 2, shrU: 2, rotl: 2, rotr: 2, eq: 1, ltU: 1, geS: 1, divU: 2, remS: 2 };
+const SNIPPET_RESULT_WORDS = Object.fromEntries(SNIPPETS.map((name) => [name, ['add', 'sub', 'mul', 'shl', 'shrS', 'shrU', 'rotl', 'rotr', 'divS', 'divU', 'remS', 'remU'].includes(name) ? 2 : 1])) as Record<SnippetName, number>;
+// Operand words that meet the special forms: shift counts around 32 and 64, identities, signs.
+const I64_WORDS = [0, 1, -1, 31, 32, 33, 63, 64, 96, 17, 0x7fffffff, -0x80000000];
 
 /** A stretch of items starting at height `h`; `balanced` ones end where they started. */
-function stretch(h: number, budget: number, balanced: boolean, depth: number): fc.Arbitrary<Item[]> {
-  return fc.array(fc.nat({ max: 1_000_000 }), { minLength: 1, maxLength: budget }).chain((picks) => buildItems(picks, h, balanced, depth));
+function stretch(h: number, budget: number, balanced: boolean, depth: number, i64: boolean): fc.Arbitrary<Item[]> {
+  return fc.array(fc.nat({ max: 1_000_000 }), { minLength: 1, maxLength: budget }).chain((picks) => buildItems(picks, h, balanced, depth, i64));
 }
 
 /**
  * Items from a list of random picks: each pick chooses an operation valid at the current height
  * (the choice and its operands come from the pick's digits, so shrinking shortens programs).
  */
-function buildItems(picks: number[], start: number, balanced: boolean, depth: number): fc.Arbitrary<Item[]> {
+function buildItems(picks: number[], start: number, balanced: boolean, depth: number, i64: boolean): fc.Arbitrary<Item[]> {
   const items: Item[] = [];
   const nested: Array<{ at: number; h: number }> = [];
   let h = start;
   for (const pick of picks) {
     const choose = (n: number, salt = 1) => Math.floor(pick / salt) % n;
-    const kind = choose(20);
+    // With the i64 focus, half the picks are i64 operations (the rest keeps their results moving).
+    const kind = i64 && pick % 2 === 0 ? 18 : choose(20);
     if (kind <= 3 && h >= 1) items.push({ k: 'get', d: 1 + choose(h, 7) }), h++;
     else if (kind === 4 && h >= 2) {
       // Now and then the same local.set twice: how two-word results are stored.
@@ -97,8 +100,16 @@ function buildItems(picks: number[], start: number, balanced: boolean, depth: nu
       else items.push({ k: 'globalSet', g: choose(3, 5) }), h--;
     } else if (kind === 17 && h >= 2) items.push({ k: 'wide', op: choose(2, 3) === 0 ? 'I32Mul64' : 'I32Add64' });
     else if (kind === 18 && h >= 1) {
-      // Mostly on operands fetched from deeper slots, as compiled code has them.
-      if (h < 4 || choose(2, 29) === 0) for (let k = 0; k < 4; k++) items.push({ k: 'get', d: 1 + (Math.floor(pick / 4 ** k) % h) }), h++;
+      // Mostly on operands fetched from deeper slots, as compiled code has them, or constants
+      // (shift counts, zero-extensions); now and then on what the stack already holds.
+      const setup = h < 4 ? 1 + choose(5, 29) : choose(6, 29);
+      for (let k = 0; setup > 0 && k < 4; k++) {
+        const constant = setup === 4 || (setup === 2 && k >= 2) || (setup === 3 && k < 2) || (setup === 5 && k >= 2);
+        const word = Math.floor(pick / 5 ** k);
+        if (constant) items.push({ k: 'const', v: I64_WORDS[word % I64_WORDS.length]! });
+        else items.push({ k: 'get', d: setup === 5 && k === 1 ? 1 : 1 + (word % h) });
+        h++;
+      }
       if (choose(2, 23) === 0) {
         const name = SNIPPETS[choose(SNIPPETS.length, 3)]!;
         items.push({ k: 'snippet', name });
@@ -122,7 +133,7 @@ function buildItems(picks: number[], start: number, balanced: boolean, depth: nu
   }
   if (nested.length === 0) return fc.constant(items);
   return fc
-    .tuple(...nested.map(({ h: at }) => stretch(at, 8, true, depth + 1)))
+    .tuple(...nested.map(({ h: at }) => stretch(at, 8, true, depth + 1, i64)))
     .map((bodies) => {
       bodies.forEach((body, i) => ((items[nested[i]!.at] as Extract<Item, { k: 'skip' }>).body = body));
       return items;
@@ -136,9 +147,10 @@ export interface StackProgram {
   readonly resultWords: number;
 }
 
-export function stackProgram(): fc.Arbitrary<StackProgram> {
+/** Random stack programs; `i64` weighs them towards i64 snippet calls and inline sequences. */
+export function stackProgram(options: { i64?: boolean } = {}): fc.Arbitrary<StackProgram> {
   return fc.integer({ min: 0, max: 5 }).chain((params) =>
-    stretch(params, 40, false, 0).map((items) => ({ params, items, resultWords: finalHeight(items, params) })),
+    stretch(params, 40, false, 0, options.i64 ?? false).map((items) => ({ params, items, resultWords: finalHeight(items, params) })),
   );
 }
 
@@ -258,7 +270,7 @@ export function stackModule(program: StackProgram): RwasmModule {
   const out: AsmItem[] = [ins.I32Const(1), ins.MemoryGrow(), ins.Drop(), ins.Return(), label('main')];
   emit(program.items, out);
   out.push(ins.Return());
-  for (const name of SNIPPETS) {
+  for (const name of SNIPPETS.filter((name) => usesSnippet(program.items, name))) {
     const sequence = i64Sequence(name as I64SequenceName);
     out.push(label(`snippet_${name}`), ins.StackCheck(sequence.maxStackHeight));
     sequence.codes.forEach((code, i) => out.push({ opcode: code, imm: sequence.bits[i]! } as AsmItem));
@@ -266,4 +278,8 @@ export function stackModule(program: StackProgram): RwasmModule {
   }
   const { code, labels } = assemble(out);
   return new RwasmModule({ code, sourcePc: labels.get('main')! });
+}
+
+function usesSnippet(items: readonly Item[], name: SnippetName): boolean {
+  return items.some((item) => (item.k === 'snippet' && item.name === name) || (item.k === 'skip' && usesSnippet(item.body, name)));
 }
