@@ -84,6 +84,16 @@ export enum Op {
   Mul64,
   Add64,
   Select, // [op, d, a, b, condition]
+  // two i32 operations in one, the inner result used once: [op, d, a, b, c] / [op, d, a, k, x]
+  XorAdd, // (a ^ b) + c
+  MulAdd, // a * b + c
+  MulXor, // (a * b) ^ c
+  XorMulI, // (a ^ b) * value
+  ShlAddI, // (a << k) + value
+  AddShl, // x + (a << k)
+  ShlXor, // (a << k) ^ x
+  ShrUXor, // (a >>> k) ^ x
+  RotlXor, // rotl(a, k) ^ x
   // memory: [op, d, address, offset] / [op, address, value, offset]
   Load32,
   Load8S,
@@ -98,6 +108,18 @@ export enum Op {
   Store32I,
   Store8I,
   Store16I,
+  // addressed by a sum: [op, d, a, value, offset] (a + value) / [op, d, a, b, offset] (a + b) /
+  // [op, d, i, k, value, offset] ((i << k) + value); stores [op, a, value, v, offset]
+  Load32A,
+  Load8SA,
+  Load8UA,
+  Load16SA,
+  Load16UA,
+  Load32R,
+  Load8UR,
+  Load32S,
+  Store32A,
+  Store8A,
   MemorySize, // [op, d]
   MemoryGrow, // [op, d, a]
   // on the stack's own top (operands in their slots below h): [op, h, …]
@@ -164,6 +186,8 @@ export enum Op {
   BrLeUI,
   BrGeSI,
   BrGeUI,
+  AddIBrNeI, // [op, d, a, value, k, ip]: d = a + value, then branch when d != k
+  AddIBrNez, // [op, d, a, value, ip]: d = a + value, then branch when d != 0
   BrTable, // [op, index, n, ip × n]
   Return, // [op, h]
   Call, // [op, h, targetPc, returnPc]
@@ -187,7 +211,9 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   for (let op = Op.Add; op <= Op.GeUI; op++) words[op] = 4;
   set(4, Op.Mul64, Op.Add64, Op.Load32, Op.Load8S, Op.Load8U, Op.Load16S, Op.Load16U, Op.Load64);
   set(4, Op.Store32, Op.Store8, Op.Store16, Op.Store64, Op.Store32I, Op.Store8I, Op.Store16I);
-  set(5, Op.Select);
+  set(5, Op.Select, Op.XorAdd, Op.MulAdd, Op.MulXor, Op.XorMulI, Op.ShlAddI, Op.AddShl, Op.ShlXor, Op.ShrUXor, Op.RotlXor);
+  set(5, Op.Load32A, Op.Load8SA, Op.Load8UA, Op.Load16SA, Op.Load16UA, Op.Load32R, Op.Load8UR, Op.Store32A, Op.Store8A, Op.AddIBrNez);
+  set(6, Op.Load32S, Op.AddIBrNeI);
   set(2, Op.MemorySize, Op.MemoryFill, Op.MemoryCopy, Op.DataDrop, Op.ElemDrop, Op.SignatureCheck, Op.FuelStack, Op.Jump, Op.Return, Op.SlowPath);
   set(3, Op.MemoryInit, Op.TableSize, Op.TableGrow, Op.TableFill, Op.TableGet, Op.TableSet, Op.GlobalGet, Op.GlobalSet, Op.GlobalSetI, Op.Fpu);
   set(4, Op.Meter);
@@ -233,9 +259,11 @@ export function runBlocks(m: ExecutionContext): Exit {
   let memory = store.memory.bytes;
   let view = store.memory.view;
   let memLen = memory.length;
-  let sp = m.sp;
-  let ip = m.ip;
-  let csp = m.csp;
+  // `| 0` wherever a register takes a value from outside the loop keeps it an int32 in a
+  // machine register (else V8 keeps it tagged and checks it on every use).
+  let sp = m.sp | 0;
+  let ip = m.ip | 0;
+  let csp = m.csp | 0;
   let fuel = store.fuel.budget;
   let lastSig = store.lastSignature;
   let exit: Exit;
@@ -250,452 +278,601 @@ export function runBlocks(m: ExecutionContext): Exit {
     switch (code[ip]) {
       // ---------------------------------------------------------------- moves
       case Op.Copy:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
         ip += 3;
         break;
       case Op.Const:
-        stack[sp + code[ip + 1]!] = code[ip + 2]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = code[(ip + 2) | 0]!;
         ip += 3;
         break;
       case Op.Zero: {
-        const at = sp + code[ip + 1]!;
-        stack.fill(0, at, at + code[ip + 2]!);
+        const at = sp + code[(ip + 1) | 0]!;
+        stack.fill(0, at, at + code[(ip + 2) | 0]!);
         ip += 3;
         break;
       }
 
       // ---------------------------------------------------------------- i32, registers
       case Op.Add:
-        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! + stack[sp + code[ip + 3]!]!) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! + stack[(sp + code[(ip + 3) | 0]!) | 0]!) | 0;
         ip += 4;
         break;
       case Op.Sub:
-        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! - stack[sp + code[ip + 3]!]!) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! - stack[(sp + code[(ip + 3) | 0]!) | 0]!) | 0;
         ip += 4;
         break;
       case Op.Mul:
-        stack[sp + code[ip + 1]!] = Math.imul(stack[sp + code[ip + 2]!]!, stack[sp + code[ip + 3]!]!);
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = Math.imul(stack[(sp + code[(ip + 2) | 0]!) | 0]!, stack[(sp + code[(ip + 3) | 0]!) | 0]!);
         ip += 4;
         break;
       case Op.DivS: {
-        const a = stack[sp + code[ip + 2]!]!;
-        const b = stack[sp + code[ip + 3]!]!;
+        const a = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const b = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         if (b === 0 || (a === -0x80000000 && b === -1)) {
           trap = b === 0 ? TrapCode.IntegerDivisionByZero : TrapCode.IntegerOverflow;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = (a / b) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (a / b) | 0;
         ip += 4;
         break;
       }
       case Op.DivU: {
-        const b = stack[sp + code[ip + 3]!]! >>> 0;
+        const b = stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0;
         if (b === 0) {
           trap = TrapCode.IntegerDivisionByZero;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = ((stack[sp + code[ip + 2]!]! >>> 0) / b) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = ((stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) / b) | 0;
         ip += 4;
         break;
       }
       case Op.RemS: {
-        const b = stack[sp + code[ip + 3]!]!;
+        const b = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         if (b === 0) {
           trap = TrapCode.IntegerDivisionByZero;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! % b) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! % b) | 0;
         ip += 4;
         break;
       }
       case Op.RemU: {
-        const b = stack[sp + code[ip + 3]!]! >>> 0;
+        const b = stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0;
         if (b === 0) {
           trap = TrapCode.IntegerDivisionByZero;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = ((stack[sp + code[ip + 2]!]! >>> 0) % b) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = ((stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) % b) | 0;
         ip += 4;
         break;
       }
       case Op.And:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! & stack[sp + code[ip + 3]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! & stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         ip += 4;
         break;
       case Op.Or:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! | stack[sp + code[ip + 3]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! | stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         ip += 4;
         break;
       case Op.Xor:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! ^ stack[sp + code[ip + 3]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! ^ stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         ip += 4;
         break;
       case Op.Shl:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! << stack[sp + code[ip + 3]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! << stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         ip += 4;
         break;
       case Op.ShrS:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >> stack[sp + code[ip + 3]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >> stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         ip += 4;
         break;
       case Op.ShrU:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> stack[sp + code[ip + 3]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         ip += 4;
         break;
       case Op.Rotl: {
-        const x = stack[sp + code[ip + 2]!]!;
-        const k = stack[sp + code[ip + 3]!]! & 31;
-        stack[sp + code[ip + 1]!] = (x << k) | (x >>> ((32 - k) & 31));
+        const x = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const k = stack[(sp + code[(ip + 3) | 0]!) | 0]! & 31;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (x << k) | (x >>> ((32 - k) & 31));
         ip += 4;
         break;
       }
       case Op.Rotr: {
-        const x = stack[sp + code[ip + 2]!]!;
-        const k = stack[sp + code[ip + 3]!]! & 31;
-        stack[sp + code[ip + 1]!] = (x >>> k) | (x << ((32 - k) & 31));
+        const x = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const k = stack[(sp + code[(ip + 3) | 0]!) | 0]! & 31;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (x >>> k) | (x << ((32 - k) & 31));
         ip += 4;
         break;
       }
       case Op.Eq:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] === stack[sp + code[ip + 3]!] ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0] === stack[(sp + code[(ip + 3) | 0]!) | 0] ? 1 : 0;
         ip += 4;
         break;
       case Op.Ne:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] !== stack[sp + code[ip + 3]!] ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0] !== stack[(sp + code[(ip + 3) | 0]!) | 0] ? 1 : 0;
         ip += 4;
         break;
       case Op.LtS:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! < stack[sp + code[ip + 3]!]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! < stack[(sp + code[(ip + 3) | 0]!) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.LtU:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 < stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 < stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
       case Op.GtS:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! > stack[sp + code[ip + 3]!]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! > stack[(sp + code[(ip + 3) | 0]!) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.GtU:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 > stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 > stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
       case Op.LeS:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! <= stack[sp + code[ip + 3]!]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! <= stack[(sp + code[(ip + 3) | 0]!) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.LeU:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 <= stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 <= stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
       case Op.GeS:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >= stack[sp + code[ip + 3]!]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >= stack[(sp + code[(ip + 3) | 0]!) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.GeU:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 >= stack[sp + code[ip + 3]!]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 >= stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
 
       // ---------------------------------------------------------------- i32, immediate
       case Op.AddI:
-        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! + code[ip + 3]!) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) | 0;
         ip += 4;
         break;
       case Op.MulI:
-        stack[sp + code[ip + 1]!] = Math.imul(stack[sp + code[ip + 2]!]!, code[ip + 3]!);
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = Math.imul(stack[(sp + code[(ip + 2) | 0]!) | 0]!, code[(ip + 3) | 0]!);
         ip += 4;
         break;
       case Op.AndI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! & code[ip + 3]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! & code[(ip + 3) | 0]!;
         ip += 4;
         break;
       case Op.OrI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! | code[ip + 3]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! | code[(ip + 3) | 0]!;
         ip += 4;
         break;
       case Op.XorI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! ^ code[ip + 3]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! ^ code[(ip + 3) | 0]!;
         ip += 4;
         break;
       case Op.ShlI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! << code[ip + 3]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! << code[(ip + 3) | 0]!;
         ip += 4;
         break;
       case Op.ShrSI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >> code[ip + 3]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >> code[(ip + 3) | 0]!;
         ip += 4;
         break;
       case Op.ShrUI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> code[ip + 3]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> code[(ip + 3) | 0]!;
         ip += 4;
         break;
       case Op.RotlI: {
-        const x = stack[sp + code[ip + 2]!]!;
-        const k = code[ip + 3]! & 31;
-        stack[sp + code[ip + 1]!] = (x << k) | (x >>> ((32 - k) & 31));
+        const x = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const k = code[(ip + 3) | 0]! & 31;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (x << k) | (x >>> ((32 - k) & 31));
         ip += 4;
         break;
       }
       case Op.RotrI: {
-        const x = stack[sp + code[ip + 2]!]!;
-        const k = code[ip + 3]! & 31;
-        stack[sp + code[ip + 1]!] = (x >>> k) | (x << ((32 - k) & 31));
+        const x = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const k = code[(ip + 3) | 0]! & 31;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (x >>> k) | (x << ((32 - k) & 31));
         ip += 4;
         break;
       }
       case Op.EqI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] === code[ip + 3] ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0] === code[(ip + 3) | 0] ? 1 : 0;
         ip += 4;
         break;
       case Op.NeI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] !== code[ip + 3] ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0] !== code[(ip + 3) | 0] ? 1 : 0;
         ip += 4;
         break;
       case Op.LtSI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! < code[ip + 3]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! < code[(ip + 3) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.LtUI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 < code[ip + 3]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 < code[(ip + 3) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
       case Op.GtSI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! > code[ip + 3]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! > code[(ip + 3) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.GtUI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 > code[ip + 3]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 > code[(ip + 3) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
       case Op.LeSI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! <= code[ip + 3]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! <= code[(ip + 3) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.LeUI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 <= code[ip + 3]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 <= code[(ip + 3) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
       case Op.GeSI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >= code[ip + 3]! ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >= code[(ip + 3) | 0]! ? 1 : 0;
         ip += 4;
         break;
       case Op.GeUI:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!]! >>> 0 >= code[ip + 3]! >>> 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 >= code[(ip + 3) | 0]! >>> 0 ? 1 : 0;
         ip += 4;
         break;
 
       // ---------------------------------------------------------------- unary, wide, select
       case Op.Eqz:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 2]!] === 0 ? 1 : 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 2) | 0]!) | 0] === 0 ? 1 : 0;
         ip += 3;
         break;
       case Op.Clz:
-        stack[sp + code[ip + 1]!] = Math.clz32(stack[sp + code[ip + 2]!]!);
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = Math.clz32(stack[(sp + code[(ip + 2) | 0]!) | 0]!);
         ip += 3;
         break;
       case Op.Ctz: {
-        const x = stack[sp + code[ip + 2]!]!;
-        stack[sp + code[ip + 1]!] = x === 0 ? 32 : 31 - Math.clz32(x & -x);
+        const x = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = x === 0 ? 32 : 31 - Math.clz32(x & -x);
         ip += 3;
         break;
       }
       case Op.Popcnt: {
-        let x = stack[sp + code[ip + 2]!]!;
+        let x = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
         x = x - ((x >>> 1) & 0x55555555);
         x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        stack[sp + code[ip + 1]!] = Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
         ip += 3;
         break;
       }
       case Op.Extend8S:
-        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! << 24) >> 24;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! << 24) >> 24;
         ip += 3;
         break;
       case Op.Extend16S:
-        stack[sp + code[ip + 1]!] = (stack[sp + code[ip + 2]!]! << 16) >> 16;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! << 16) >> 16;
         ip += 3;
         break;
       case Op.Mul64: {
-        const a = stack[sp + code[ip + 2]!]! >>> 0;
-        const b = stack[sp + code[ip + 3]!]! >>> 0;
-        const d = sp + code[ip + 1]!;
+        const a = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0;
+        const b = stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = Math.imul(a, b);
         stack[d + 1] = mulHigh(a, b);
         ip += 4;
         break;
       }
       case Op.Add64: {
-        const sum = (stack[sp + code[ip + 2]!]! >>> 0) + (stack[sp + code[ip + 3]!]! >>> 0);
-        const d = sp + code[ip + 1]!;
+        const sum = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (stack[(sp + code[(ip + 3) | 0]!) | 0]! >>> 0);
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = sum | 0;
         stack[d + 1] = sum > 0xffffffff ? 1 : 0;
         ip += 4;
         break;
       }
       case Op.Select:
-        stack[sp + code[ip + 1]!] = stack[sp + code[ip + 4]!] !== 0 ? stack[sp + code[ip + 2]!]! : stack[sp + code[ip + 3]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = stack[(sp + code[(ip + 4) | 0]!) | 0] !== 0 ? stack[(sp + code[(ip + 2) | 0]!) | 0]! : stack[(sp + code[(ip + 3) | 0]!) | 0]!;
         ip += 5;
         break;
+      case Op.XorAdd:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = ((stack[(sp + code[(ip + 2) | 0]!) | 0]! ^ stack[(sp + code[(ip + 3) | 0]!) | 0]!) + stack[(sp + code[(ip + 4) | 0]!) | 0]!) | 0;
+        ip += 5;
+        break;
+      case Op.MulAdd:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (Math.imul(stack[(sp + code[(ip + 2) | 0]!) | 0]!, stack[(sp + code[(ip + 3) | 0]!) | 0]!) + stack[(sp + code[(ip + 4) | 0]!) | 0]!) | 0;
+        ip += 5;
+        break;
+      case Op.MulXor:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = Math.imul(stack[(sp + code[(ip + 2) | 0]!) | 0]!, stack[(sp + code[(ip + 3) | 0]!) | 0]!) ^ stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        ip += 5;
+        break;
+      case Op.XorMulI:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = Math.imul(stack[(sp + code[(ip + 2) | 0]!) | 0]! ^ stack[(sp + code[(ip + 3) | 0]!) | 0]!, code[(ip + 4) | 0]!);
+        ip += 5;
+        break;
+      case Op.ShlAddI:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = ((stack[(sp + code[(ip + 2) | 0]!) | 0]! << code[(ip + 3) | 0]!) + code[(ip + 4) | 0]!) | 0;
+        ip += 5;
+        break;
+      case Op.AddShl:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 4) | 0]!) | 0]! + (stack[(sp + code[(ip + 2) | 0]!) | 0]! << code[(ip + 3) | 0]!)) | 0;
+        ip += 5;
+        break;
+      case Op.ShlXor:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! << code[(ip + 3) | 0]!) ^ stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        ip += 5;
+        break;
+      case Op.ShrUXor:
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> code[(ip + 3) | 0]!) ^ stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        ip += 5;
+        break;
+      case Op.RotlXor: {
+        const x = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const k = code[(ip + 3) | 0]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = ((x << k) | (x >>> ((32 - k) & 31))) ^ stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        ip += 5;
+        break;
+      }
 
       // ---------------------------------------------------------------- memory
       case Op.Load32: {
-        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 4 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = view.getInt32(address, true);
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getInt32(address, true);
         ip += 4;
         break;
       }
       case Op.Load8S: {
-        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 1 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = (memory[address]! << 24) >> 24;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (memory[address]! << 24) >> 24;
         ip += 4;
         break;
       }
       case Op.Load8U: {
-        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 1 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = memory[address]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = memory[address]!;
         ip += 4;
         break;
       }
       case Op.Load16S: {
-        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 2 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = view.getInt16(address, true);
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getInt16(address, true);
         ip += 4;
         break;
       }
       case Op.Load16U: {
-        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 2 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        stack[sp + code[ip + 1]!] = view.getUint16(address, true);
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getUint16(address, true);
         ip += 4;
         break;
       }
       case Op.Load64: {
-        const address = (stack[sp + code[ip + 2]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 8 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        const d = sp + code[ip + 1]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = view.getInt32(address, true);
         stack[d + 1] = view.getInt32(address + 4, true);
         ip += 4;
         break;
       }
       case Op.Store32: {
-        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 4 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        view.setInt32(address, stack[sp + code[ip + 2]!]!, true);
+        view.setInt32(address, stack[(sp + code[(ip + 2) | 0]!) | 0]!, true);
         ip += 4;
         break;
       }
       case Op.Store8: {
-        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 1 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        memory[address] = stack[sp + code[ip + 2]!]!;
+        memory[address] = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
         ip += 4;
         break;
       }
       case Op.Store16: {
-        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 2 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        view.setInt16(address, stack[sp + code[ip + 2]!]!, true);
+        view.setInt16(address, stack[(sp + code[(ip + 2) | 0]!) | 0]!, true);
         ip += 4;
         break;
       }
       case Op.Store64: {
-        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 8 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        const v = sp + code[ip + 2]!;
+        const v = sp + code[(ip + 2) | 0]!;
         view.setInt32(address, stack[v]!, true);
         view.setInt32(address + 4, stack[v + 1]!, true);
         ip += 4;
         break;
       }
       case Op.Store32I: {
-        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 4 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        view.setInt32(address, code[ip + 2]!, true);
+        view.setInt32(address, code[(ip + 2) | 0]!, true);
         ip += 4;
         break;
       }
       case Op.Store8I: {
-        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 1 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        memory[address] = code[ip + 2]!;
+        memory[address] = code[(ip + 2) | 0]!;
         ip += 4;
         break;
       }
       case Op.Store16I: {
-        const address = (stack[sp + code[ip + 1]!]! >>> 0) + (code[ip + 3]! >>> 0);
+        const address = (stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0) + (code[(ip + 3) | 0]! >>> 0);
         if (address + 2 > memLen) {
           trap = TrapCode.MemoryOutOfBounds;
           exit = Exit.Trapped;
           break loop;
         }
-        view.setInt16(address, code[ip + 2]!, true);
+        view.setInt16(address, code[(ip + 2) | 0]!, true);
         ip += 4;
         break;
       }
+      case Op.Load32A: {
+        const address = (((stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 4 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getInt32(address, true);
+        ip += 5;
+        break;
+      }
+      case Op.Load8SA: {
+        const address = (((stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = (memory[address]! << 24) >> 24;
+        ip += 5;
+        break;
+      }
+      case Op.Load8UA: {
+        const address = (((stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = memory[address]!;
+        ip += 5;
+        break;
+      }
+      case Op.Load16SA: {
+        const address = (((stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 2 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getInt16(address, true);
+        ip += 5;
+        break;
+      }
+      case Op.Load16UA: {
+        const address = (((stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 2 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getUint16(address, true);
+        ip += 5;
+        break;
+      }
+      case Op.Load32R: {
+        const address = (((stack[(sp + code[(ip + 2) | 0]!) | 0]! + stack[(sp + code[(ip + 3) | 0]!) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 4 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getInt32(address, true);
+        ip += 5;
+        break;
+      }
+      case Op.Load8UR: {
+        const address = (((stack[(sp + code[(ip + 2) | 0]!) | 0]! + stack[(sp + code[(ip + 3) | 0]!) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = memory[address]!;
+        ip += 5;
+        break;
+      }
+      case Op.Load32S: {
+        const address = ((((stack[(sp + code[(ip + 2) | 0]!) | 0]! << code[(ip + 3) | 0]!) + code[(ip + 4) | 0]!) >>> 0) + (code[(ip + 5) | 0]! >>> 0));
+        if (address + 4 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = view.getInt32(address, true);
+        ip += 6;
+        break;
+      }
+      case Op.Store32A: {
+        const address = (((stack[(sp + code[(ip + 1) | 0]!) | 0]! + code[(ip + 2) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 4 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        view.setInt32(address, stack[(sp + code[(ip + 3) | 0]!) | 0]!, true);
+        ip += 5;
+        break;
+      }
+      case Op.Store8A: {
+        const address = (((stack[(sp + code[(ip + 1) | 0]!) | 0]! + code[(ip + 2) | 0]!) >>> 0) + (code[(ip + 4) | 0]! >>> 0));
+        if (address + 1 > memLen) {
+          trap = TrapCode.MemoryOutOfBounds;
+          exit = Exit.Trapped;
+          break loop;
+        }
+        memory[address] = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        ip += 5;
+        break;
+      }
       case Op.MemorySize:
-        stack[sp + code[ip + 1]!] = store.memory.pages;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = store.memory.pages;
         ip += 2;
         break;
       case Op.MemoryGrow:
-        stack[sp + code[ip + 1]!] = store.memory.grow(stack[sp + code[ip + 2]!]! >>> 0);
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = store.memory.grow(stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0);
         memory = store.memory.bytes;
         view = store.memory.view;
         memLen = memory.length;
@@ -704,12 +881,12 @@ export function runBlocks(m: ExecutionContext): Exit {
       case Op.MemoryFill:
       case Op.MemoryCopy:
       case Op.MemoryInit: {
-        const top = sp + code[ip + 1]!;
+        const top = sp + code[(ip + 1) | 0]!;
         const a = stack[top - 3]!;
         const b = stack[top - 2]!;
         const n = stack[top - 1]!;
         const op = code[ip]!;
-        const status = op === Op.MemoryFill ? memoryFill(store, a, b, n) : op === Op.MemoryCopy ? memoryCopy(store, a, b, n) : memoryInit(store, program.data, code[ip + 2]! >>> 0, a, b, n);
+        const status = op === Op.MemoryFill ? memoryFill(store, a, b, n) : op === Op.MemoryCopy ? memoryCopy(store, a, b, n) : memoryInit(store, program.data, code[(ip + 2) | 0]! >>> 0, a, b, n);
         if (status !== OK) {
           trap = status;
           exit = Exit.Trapped;
@@ -719,18 +896,18 @@ export function runBlocks(m: ExecutionContext): Exit {
         break;
       }
       case Op.DataDrop:
-        store.dataDropped.drop(code[ip + 1]! >>> 0);
+        store.dataDropped.drop(code[(ip + 1) | 0]! >>> 0);
         ip += 2;
         break;
       case Op.ElemDrop:
-        store.elemDropped.drop(code[ip + 1]! >>> 0);
+        store.elemDropped.drop(code[(ip + 1) | 0]! >>> 0);
         ip += 2;
         break;
 
       // ---------------------------------------------------------------- tables
       case Op.TableGrow: {
-        const top = sp + code[ip + 1]!;
-        stack[top - 2] = tableGrow(store, code[ip + 2]!, stack[top - 2]!, stack[top - 1]!);
+        const top = sp + code[(ip + 1) | 0]!;
+        stack[top - 2] = tableGrow(store, code[(ip + 2) | 0]!, stack[top - 2]!, stack[top - 1]!);
         ip += 3;
         break;
       }
@@ -741,9 +918,9 @@ export function runBlocks(m: ExecutionContext): Exit {
       case Op.TableCopy:
       case Op.TableInit: {
         const op = code[ip]!;
-        const top = sp + code[ip + 1]!;
-        const table = tables[op === Op.TableInit ? code[ip + 3]! : code[ip + 2]!];
-        const source = op === Op.TableCopy ? tables[code[ip + 3]!] : table;
+        const top = sp + code[(ip + 1) | 0]!;
+        const table = tables[op === Op.TableInit ? code[(ip + 3) | 0]! : code[(ip + 2) | 0]!];
+        const source = op === Op.TableCopy ? tables[code[(ip + 3) | 0]!] : table;
         if (table === undefined || source === undefined) {
           m.fatal = 'MissingTable';
           exit = Exit.Fatal;
@@ -773,7 +950,7 @@ export function runBlocks(m: ExecutionContext): Exit {
             status = tableCopy(table, source, stack[top - 3]!, stack[top - 2]!, stack[top - 1]!);
             break;
           default:
-            status = tableInit(store, table, elem, code[ip + 2]! >>> 0, stack[top - 3]!, stack[top - 2]!, stack[top - 1]!);
+            status = tableInit(store, table, elem, code[(ip + 2) | 0]! >>> 0, stack[top - 3]!, stack[top - 2]!, stack[top - 1]!);
         }
         if (status !== OK) {
           trap = status;
@@ -786,19 +963,19 @@ export function runBlocks(m: ExecutionContext): Exit {
 
       // ---------------------------------------------------------------- globals, fpu
       case Op.GlobalGet:
-        stack[sp + code[ip + 1]!] = globals[code[ip + 2]!]!;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = globals[code[(ip + 2) | 0]!]!;
         ip += 3;
         break;
       case Op.GlobalSet:
-        globals[code[ip + 1]!] = stack[sp + code[ip + 2]!]!;
+        globals[code[(ip + 1) | 0]!] = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
         ip += 3;
         break;
       case Op.GlobalSetI:
-        globals[code[ip + 1]!] = code[ip + 2]!;
+        globals[code[(ip + 1) | 0]!] = code[(ip + 2) | 0]!;
         ip += 3;
         break;
       case Op.Fpu:
-        if (executeFpu(code[ip + 2]!, stack, sp + code[ip + 1]!) === FPU_TRAPPED) {
+        if (executeFpu(code[(ip + 2) | 0]!, stack, sp + code[(ip + 1) | 0]!) === FPU_TRAPPED) {
           trap = fpuTrapCode;
           exit = Exit.Trapped;
           break loop;
@@ -811,7 +988,7 @@ export function runBlocks(m: ExecutionContext): Exit {
         if (lastSig !== NO_SIGNATURE) {
           const announced = lastSig;
           lastSig = NO_SIGNATURE;
-          if (announced !== code[ip + 1]! >>> 0) {
+          if (announced !== code[(ip + 1) | 0]! >>> 0) {
             trap = TrapCode.BadSignature;
             exit = Exit.Trapped;
             break loop;
@@ -820,10 +997,10 @@ export function runBlocks(m: ExecutionContext): Exit {
         ip += 2;
         break;
       case Op.Fuel: {
-        const amount = code[ip + 1]! >>> 0;
+        const amount = code[(ip + 1) | 0]! >>> 0;
         if (amount > fuel) {
           m.pendingFuel = amount;
-          exitSp = sp + code[ip + 2]!;
+          exitSp = sp + code[(ip + 2) | 0]!;
           exit = Exit.FuelCheck;
           break loop;
         }
@@ -832,22 +1009,22 @@ export function runBlocks(m: ExecutionContext): Exit {
         break;
       }
       case Op.Meter: {
-        const cost = code[ip + 1]!;
+        const cost = code[(ip + 1) | 0]!;
         if (cost > fuel) {
           m.pendingFuel = cost;
-          exitSp = sp + code[ip + 2]!;
+          exitSp = sp + code[(ip + 2) | 0]!;
           paidEnd = -1;
           exit = Exit.FuelCheck;
           break loop;
         }
         fuel -= cost;
-        paidEnd = code[ip + 3]!;
+        paidEnd = code[(ip + 3) | 0]!;
         ip += 4;
         break;
       }
       case Op.FuelStack: {
         // The amount stays on the stack until it is charged, so a refuelled run re-executes this.
-        const top = sp + code[ip + 1]!;
+        const top = sp + code[(ip + 1) | 0]!;
         const amount = stack[top - 1]! >>> 0;
         if (amount > fuel) {
           m.pendingFuel = amount;
@@ -862,114 +1039,114 @@ export function runBlocks(m: ExecutionContext): Exit {
 
       // ---------------------------------------------------------------- i64 snippets
       case Op.I64Add: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const bLo = stack[sp + code[ip + 4]!]!;
-        const bHi = stack[sp + code[ip + 5]!]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
         const low = (aLo >>> 0) + (bLo >>> 0);
-        const d = sp + code[ip + 1]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = low | 0;
         stack[d + 1] = (aHi + bHi + (low > 0xffffffff ? 1 : 0)) | 0;
         ip += 6;
         break;
       }
       case Op.I64Sub: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const bLo = stack[sp + code[ip + 4]!]!;
-        const bHi = stack[sp + code[ip + 5]!]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = (aLo - bLo) | 0;
         stack[d + 1] = (aHi - bHi - (aLo >>> 0 < bLo >>> 0 ? 1 : 0)) | 0;
         ip += 6;
         break;
       }
       case Op.I64Mul: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const bLo = stack[sp + code[ip + 4]!]!;
-        const bHi = stack[sp + code[ip + 5]!]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = Math.imul(aLo, bLo);
         stack[d + 1] = (mulHigh(aLo >>> 0, bLo >>> 0) + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
         ip += 6;
         break;
       }
       case Op.I64AddI: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const bLo = code[ip + 4]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = code[(ip + 4) | 0]!;
         const low = (aLo >>> 0) + (bLo >>> 0);
-        const d = sp + code[ip + 1]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = low | 0;
-        stack[d + 1] = (aHi + code[ip + 5]! + (low > 0xffffffff ? 1 : 0)) | 0;
+        stack[d + 1] = (aHi + code[(ip + 5) | 0]! + (low > 0xffffffff ? 1 : 0)) | 0;
         ip += 6;
         break;
       }
       case Op.I64MulI: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const bLo = code[ip + 4]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = code[(ip + 4) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = Math.imul(aLo, bLo);
-        stack[d + 1] = (mulHigh(aLo >>> 0, bLo >>> 0) + Math.imul(aLo, code[ip + 5]!) + Math.imul(aHi, bLo)) | 0;
+        stack[d + 1] = (mulHigh(aLo >>> 0, bLo >>> 0) + Math.imul(aLo, code[(ip + 5) | 0]!) + Math.imul(aHi, bLo)) | 0;
         ip += 6;
         break;
       }
       case Op.I64AddU32: {
-        const low = (stack[sp + code[ip + 2]!]! >>> 0) + (stack[sp + code[ip + 4]!]! >>> 0);
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const d = sp + code[ip + 1]!;
+        const low = (stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0) + (stack[(sp + code[(ip + 4) | 0]!) | 0]! >>> 0);
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = low | 0;
         stack[d + 1] = (aHi + (low > 0xffffffff ? 1 : 0)) | 0;
         ip += 5;
         break;
       }
       case Op.I64MulU32: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const b = stack[sp + code[ip + 4]!]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const b = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = Math.imul(aLo, b);
         stack[d + 1] = (mulHigh(aLo >>> 0, b >>> 0) + Math.imul(aHi, b)) | 0;
         ip += 5;
         break;
       }
       case Op.I64ShlI: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const k = code[ip + 4]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const k = code[(ip + 4) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = aLo << k;
         stack[d + 1] = (aHi << k) | (aLo >>> (32 - k));
         ip += 5;
         break;
       }
       case Op.I64ShrSI: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const k = code[ip + 4]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const k = code[(ip + 4) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = (aLo >>> k) | (aHi << (32 - k));
         stack[d + 1] = aHi >> k;
         ip += 5;
         break;
       }
       case Op.I64ShrUI: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const k = code[ip + 4]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const k = code[(ip + 4) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = (aLo >>> k) | (aHi << (32 - k));
         stack[d + 1] = aHi >>> k;
         ip += 5;
         break;
       }
       case Op.I64RotlI: {
-        const aLo = stack[sp + code[ip + 2]!]!;
-        const aHi = stack[sp + code[ip + 3]!]!;
-        const k = code[ip + 4]!;
-        const d = sp + code[ip + 1]!;
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const k = code[(ip + 4) | 0]!;
+        const d = sp + code[(ip + 1) | 0]!;
         stack[d] = (aLo << k) | (aHi >>> (32 - k));
         stack[d + 1] = (aHi << k) | (aLo >>> (32 - k));
         ip += 5;
@@ -977,35 +1154,35 @@ export function runBlocks(m: ExecutionContext): Exit {
       }
       case Op.I64Compare:
       case Op.I64CompareI: {
-        const aLo = stack[sp + code[ip + 3]!]!;
-        const aHi = stack[sp + code[ip + 4]!]!;
+        const aLo = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
         let bLo: number;
         let bHi: number;
         if (code[ip] === Op.I64Compare) {
-          bLo = stack[sp + code[ip + 5]!]!;
-          bHi = stack[sp + code[ip + 6]!]!;
+          bLo = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+          bHi = stack[(sp + code[(ip + 6) | 0]!) | 0]!;
         } else {
-          bLo = code[ip + 5]!;
-          bHi = code[ip + 6]!;
+          bLo = code[(ip + 5) | 0]!;
+          bHi = code[(ip + 6) | 0]!;
         }
-        stack[sp + code[ip + 2]!] = compareI64(code[ip + 1]! as I64Kind, aLo, aHi, bLo, bHi);
+        stack[(sp + code[(ip + 2) | 0]!) | 0] = compareI64(code[(ip + 1) | 0]! as I64Kind, aLo, aHi, bLo, bHi);
         ip += 7;
         break;
       }
       case Op.I64:
       case Op.I64I: {
         const immediate = code[ip] === Op.I64I;
-        const kind = code[ip + 1]! as I64Kind;
-        const a = sp + code[ip + 3]!;
+        const kind = code[(ip + 1) | 0]! as I64Kind;
+        const a = sp + code[(ip + 3) | 0]!;
         const aLo = stack[a]!;
         const aHi = stack[a + 1]!;
         let bLo: number;
         let bHi: number;
         if (immediate) {
-          bLo = code[ip + 4]!;
-          bHi = code[ip + 5]!;
+          bLo = code[(ip + 4) | 0]!;
+          bHi = code[(ip + 5) | 0]!;
         } else {
-          const b = sp + code[ip + 4]!;
+          const b = sp + code[(ip + 4) | 0]!;
           bLo = stack[b]!;
           bHi = stack[b + 1]!;
         }
@@ -1019,101 +1196,113 @@ export function runBlocks(m: ExecutionContext): Exit {
           exit = Exit.Trapped;
           break loop;
         }
-        i64Operation(kind, aLo, aHi, bLo, bHi, stack, sp + code[ip + 2]!);
+        i64Operation(kind, aLo, aHi, bLo, bHi, stack, sp + code[(ip + 2) | 0]!);
         ip = snippetPc + 1;
         break;
       }
 
       // ---------------------------------------------------------------- control
       case Op.Jump:
-        ip = code[ip + 1]!;
+        ip = code[(ip + 1) | 0]!;
         break;
       case Op.JumpRebase: {
-        sp += code[ip + 2]!;
-        if (((sp + code[ip + 3]!) >>> 0) > code[ip + 4]!) {
-          exitSp = sp + code[ip + 5]!;
-          exitPc = code[ip + 6]!;
+        sp += code[(ip + 2) | 0]!;
+        if (((sp + code[(ip + 3) | 0]!) >>> 0) > code[(ip + 4) | 0]!) {
+          exitSp = sp + code[(ip + 5) | 0]!;
+          exitPc = code[(ip + 6) | 0]!;
           paidEnd = -1; // control is at the start of a block nothing has paid for yet
           exit = Exit.SlowPath;
           break loop;
         }
-        ip = code[ip + 1]!;
+        ip = code[(ip + 1) | 0]!;
         break;
       }
       case Op.BrNez:
-        ip = stack[sp + code[ip + 1]!] !== 0 ? code[ip + 2]! : ip + 3;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0] !== 0 ? code[(ip + 2) | 0]! : ip + 3;
         break;
       case Op.BrEqz:
-        ip = stack[sp + code[ip + 1]!] === 0 ? code[ip + 2]! : ip + 3;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0] === 0 ? code[(ip + 2) | 0]! : ip + 3;
         break;
       case Op.BrEq:
-        ip = stack[sp + code[ip + 1]!] === stack[sp + code[ip + 2]!] ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0] === stack[(sp + code[(ip + 2) | 0]!) | 0] ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrNe:
-        ip = stack[sp + code[ip + 1]!] !== stack[sp + code[ip + 2]!] ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0] !== stack[(sp + code[(ip + 2) | 0]!) | 0] ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLtS:
-        ip = stack[sp + code[ip + 1]!]! < stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! < stack[(sp + code[(ip + 2) | 0]!) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLtU:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 < stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 < stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGtS:
-        ip = stack[sp + code[ip + 1]!]! > stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! > stack[(sp + code[(ip + 2) | 0]!) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGtU:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 > stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 > stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLeS:
-        ip = stack[sp + code[ip + 1]!]! <= stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! <= stack[(sp + code[(ip + 2) | 0]!) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLeU:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 <= stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 <= stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGeS:
-        ip = stack[sp + code[ip + 1]!]! >= stack[sp + code[ip + 2]!]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >= stack[(sp + code[(ip + 2) | 0]!) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGeU:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 >= stack[sp + code[ip + 2]!]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 >= stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrEqI:
-        ip = stack[sp + code[ip + 1]!] === code[ip + 2] ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0] === code[(ip + 2) | 0] ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrNeI:
-        ip = stack[sp + code[ip + 1]!] !== code[ip + 2] ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0] !== code[(ip + 2) | 0] ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLtSI:
-        ip = stack[sp + code[ip + 1]!]! < code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! < code[(ip + 2) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLtUI:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 < code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 < code[(ip + 2) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGtSI:
-        ip = stack[sp + code[ip + 1]!]! > code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! > code[(ip + 2) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGtUI:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 > code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 > code[(ip + 2) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLeSI:
-        ip = stack[sp + code[ip + 1]!]! <= code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! <= code[(ip + 2) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrLeUI:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 <= code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 <= code[(ip + 2) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGeSI:
-        ip = stack[sp + code[ip + 1]!]! >= code[ip + 2]! ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >= code[(ip + 2) | 0]! ? code[(ip + 3) | 0]! : ip + 4;
         break;
       case Op.BrGeUI:
-        ip = stack[sp + code[ip + 1]!]! >>> 0 >= code[ip + 2]! >>> 0 ? code[ip + 3]! : ip + 4;
+        ip = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0 >= code[(ip + 2) | 0]! >>> 0 ? code[(ip + 3) | 0]! : ip + 4;
         break;
+      case Op.AddIBrNeI: {
+        const sum = (stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = sum;
+        ip = sum !== code[(ip + 4) | 0]! ? code[(ip + 5) | 0]! : ip + 6;
+        break;
+      }
+      case Op.AddIBrNez: {
+        const sum = (stack[(sp + code[(ip + 2) | 0]!) | 0]! + code[(ip + 3) | 0]!) | 0;
+        stack[(sp + code[(ip + 1) | 0]!) | 0] = sum;
+        ip = sum !== 0 ? code[(ip + 4) | 0]! : ip + 5;
+        break;
+      }
       case Op.BrTable: {
-        const n = code[ip + 2]!;
-        const index = stack[sp + code[ip + 1]!]! >>> 0;
+        const n = code[(ip + 2) | 0]!;
+        const index = stack[(sp + code[(ip + 1) | 0]!) | 0]! >>> 0;
         ip = code[ip + 3 + (index < n ? index : n - 1)]!;
         break;
       }
       case Op.Return: {
-        sp += code[ip + 1]!;
+        sp += code[(ip + 1) | 0]!;
         if (csp === 0) {
           exitSp = sp;
           exit = Exit.Returned;
@@ -1122,7 +1311,7 @@ export function runBlocks(m: ExecutionContext): Exit {
         const returnPc = callStack[--csp]!;
         let target = ipOfPc[returnPc]!;
         if (target < 0) {
-          target = program.prepareEntry(returnPc);
+          target = program.prepareEntry(returnPc) | 0;
           if (program.code !== code) {
             ip = target;
             exitSp = sp;
@@ -1151,13 +1340,13 @@ export function runBlocks(m: ExecutionContext): Exit {
             exit = Exit.Trapped;
             break loop;
           }
-          callStack[csp++] = code[ip + 3]!;
+          callStack[csp++] = code[(ip + 3) | 0]!;
         }
-        sp += code[ip + 1]!;
-        const targetPc = code[ip + 2]!;
+        sp += code[(ip + 1) | 0]!;
+        const targetPc = code[(ip + 2) | 0]!;
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
-          target = program.prepareEntry(targetPc);
+          target = program.prepareEntry(targetPc) | 0;
           if (program.code !== code) {
             ip = target;
             exitSp = sp;
@@ -1182,14 +1371,14 @@ export function runBlocks(m: ExecutionContext): Exit {
       case Op.CallIndirect:
       case Op.ReturnCallIndirect: {
         const call = code[ip] === Op.CallIndirect;
-        const table = tables[code[ip + 4]!];
+        const table = tables[code[(ip + 4) | 0]!];
         if (table === undefined) {
           m.fatal = 'MissingTable';
           exit = Exit.Fatal;
           break loop;
         }
-        const index = stack[sp + code[ip + 2]!]! >>> 0;
-        lastSig = code[ip + 3]! >>> 0;
+        const index = stack[(sp + code[(ip + 2) | 0]!) | 0]! >>> 0;
+        lastSig = code[(ip + 3) | 0]! >>> 0;
         if (index >= table.size) {
           trap = TrapCode.TableOutOfBounds;
           exit = Exit.Trapped;
@@ -1207,9 +1396,9 @@ export function runBlocks(m: ExecutionContext): Exit {
             exit = Exit.Trapped;
             break loop;
           }
-          callStack[csp++] = code[ip + 5]!;
+          callStack[csp++] = code[(ip + 5) | 0]!;
         }
-        sp += code[ip + 1]!;
+        sp += code[(ip + 1) | 0]!;
         if (targetPc >= program.codeLength) {
           exitSp = sp;
           exitPc = targetPc;
@@ -1219,7 +1408,7 @@ export function runBlocks(m: ExecutionContext): Exit {
         }
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
-          target = program.prepareEntry(targetPc);
+          target = program.prepareEntry(targetPc) | 0;
           if (program.code !== code) {
             ip = target;
             exitSp = sp;
@@ -1243,12 +1432,12 @@ export function runBlocks(m: ExecutionContext): Exit {
       }
       case Op.Syscall: {
         // The pc moves past the Call first, so an interruption resumes after it.
-        m.sp = sp + code[ip + 1]!;
-        m.pc = code[ip + 3]!;
+        m.sp = sp + code[(ip + 1) | 0]!;
+        m.pc = code[(ip + 3) | 0]!;
         store.fuel.budget = fuel;
         store.lastSignature = lastSig;
-        const status = m.invokeSyscall(code[ip + 2]! >>> 0);
-        sp = m.sp;
+        const status = m.invokeSyscall(code[(ip + 2) | 0]! >>> 0);
+        sp = m.sp | 0;
         fuel = store.fuel.budget;
         memory = store.memory.bytes;
         view = store.memory.view;
@@ -1268,9 +1457,9 @@ export function runBlocks(m: ExecutionContext): Exit {
           break loop;
         }
         // The return address starts a region of its own: the host decided the height.
-        const returnPc = code[ip + 3]!;
+        const returnPc = code[(ip + 3) | 0]!;
         let target = ipOfPc[returnPc]!;
-        if (target < 0) target = program.prepareEntry(returnPc);
+        if (target < 0) target = program.prepareEntry(returnPc) | 0;
         // A host function may have run other code of this program and prepared more of it.
         if (program.code !== code) {
           ip = target;
@@ -1295,8 +1484,8 @@ export function runBlocks(m: ExecutionContext): Exit {
         exit = Exit.Trapped;
         break loop;
       case Op.Trap: {
-        const c = code[ip + 1]!;
-        exitSp = sp + code[ip + 2]!;
+        const c = code[(ip + 1) | 0]!;
+        exitSp = sp + code[(ip + 2) | 0]!;
         if (c === TrapCode.InterruptionCalled) exit = Exit.Interrupted;
         else if (c === TrapCode.ExecutionHalted) exit = Exit.Halted;
         else {
@@ -1306,13 +1495,13 @@ export function runBlocks(m: ExecutionContext): Exit {
         break loop;
       }
       case Op.Leave:
-        exitSp = sp + code[ip + 2]!;
-        exitPc = code[ip + 1]!;
+        exitSp = sp + code[(ip + 2) | 0]!;
+        exitPc = code[(ip + 1) | 0]!;
         paidEnd = -1;
         exit = Exit.Leave;
         break loop;
       case Op.Lazy:
-        ip = program.lowerStub(code[ip + 1]!);
+        ip = program.lowerStub(code[(ip + 1) | 0]!) | 0;
         if (program.code !== code) {
           exitSp = sp;
           exit = Exit.Moved;
@@ -1320,7 +1509,7 @@ export function runBlocks(m: ExecutionContext): Exit {
         }
         break;
       case Op.SlowPath:
-        exitSp = sp + code[ip + 1]!;
+        exitSp = sp + code[(ip + 1) | 0]!;
         paidEnd = -1; // control is at the start of a block nothing has paid for yet
           exit = Exit.SlowPath;
         break loop;

@@ -21,6 +21,7 @@ import { TrapCode } from '../format/trap-codes.js';
 import { Op } from './engine.js';
 import { STACK_LIMIT } from './execution.js';
 import { OK } from './bulk-ops.js';
+import { fuseBinary, fuseBranch, fuseImmediate, fuseLoad, fuseStore } from './fusion.js';
 import type { PreparedCode } from './prepared-code.js';
 import type { Snippet } from './snippets.js';
 import { binary, divisionTrap, unary } from './stepper.js';
@@ -318,6 +319,7 @@ class BlockLowering {
       for (let pc = block.start; pc < block.end; pc += widthAt(codes, pc)) cost += source.costOf(pc);
       out.emit3(Op.Meter, block.start, cost, this.h, block.end);
     }
+    this.firstIp = out.size;
     for (let pc = block.start; pc < block.end; ) {
       // A block ending in a conditional branch continues at the next block when not taken.
       if (this.instruction(pc, codes[pc]!, bits[pc]!)) {
@@ -665,8 +667,10 @@ class BlockLowering {
     }
     const loadOp = LOAD_OP.get(code);
     if (loadOp !== undefined || code === Opcode.F64Load) {
+      const from = this.fusable(h - 1);
       const address = this.operand(h - 1, pc);
-      const at = out.emit3(loadOp ?? Op.Load64, pc, h - 1, address, imm | 0);
+      let at = loadOp === undefined ? -1 : fuseLoad(out, loadOp, pc, h - 1, address, imm | 0, from);
+      if (at < 0) at = out.emit3(loadOp ?? Op.Load64, pc, h - 1, address, imm | 0);
       if (code === Opcode.F64Load) {
         this.push(IN_PLACE, 0);
         this.produce(at, h - 1, 2);
@@ -675,9 +679,13 @@ class BlockLowering {
     }
     const storeOps = STORE_OP.get(code);
     if (storeOps !== undefined) {
+      const from = this.fusable(h - 2);
       const address = this.operand(h - 2, pc);
       if (this.isConstant(h - 1)) out.emit3(storeOps[1], pc, address, this.constantAt(h - 1), imm | 0);
-      else out.emit3(storeOps[0], pc, address, this.read(h - 1), imm | 0);
+      else {
+        const value = this.read(h - 1);
+        if (fuseStore(out, storeOps[0], pc, address, value, imm | 0, from) < 0) out.emit3(storeOps[0], pc, address, value, imm | 0);
+      }
       this.forget();
       this.pop(2);
       return false;
@@ -777,6 +785,15 @@ class BlockLowering {
     const value = kind === IN_PLACE ? top : this.values[this.index(top)]!;
     this.set(top, IN_PLACE, 0);
     this.preserve(q, pc);
+    if (kind !== IN_PLACE && this.index(q) >= 0 && (kind === CONSTANT || value < q)) {
+      // A slot this block pushed takes the value as a name: it is written when the block ends
+      // with it still on the stack, if at all.
+      this.touch(q, this.out.size);
+      this.settle(q);
+      this.set(q, kind, value);
+      this.pop();
+      return;
+    }
     this.emitWrite(kind === CONSTANT ? Op.Const : Op.Copy, pc, q, value);
     this.set(q, IN_PLACE, 0);
     this.pop();
@@ -851,16 +868,22 @@ class BlockLowering {
       }
     }
     if (aConstant !== bConstant && this.simplified(op, a, b, aConstant)) return;
+    // Producers of the operands that may be fused into this op (found before reading them).
+    const fromA = this.fusable(a);
+    const fromB = this.fusable(b);
     let at: number;
-    if (bConstant && !aConstant && (IMMEDIATE_OP.has(op) || op === Op.Sub)) {
-      const c = this.constantAt(b);
-      at = op === Op.Sub ? out.emit3(Op.AddI, pc, a, this.read(a), -c | 0) : out.emit3(IMMEDIATE_OP.get(op)!, pc, a, this.read(a), c);
-    } else if (aConstant && !bConstant && SWAPPED.has(op)) {
-      at = out.emit3(IMMEDIATE_OP.get(SWAPPED.get(op)!)!, pc, a, this.read(b), this.constantAt(a));
+    if ((bConstant && !aConstant && (IMMEDIATE_OP.has(op) || op === Op.Sub)) || (aConstant && !bConstant && SWAPPED.has(op))) {
+      const [p, from, c] = bConstant ? [a, fromA, this.constantAt(b)] : [b, fromB, this.constantAt(a)];
+      const immediate = op === Op.Sub ? Op.AddI : IMMEDIATE_OP.get(bConstant ? op : SWAPPED.get(op)!)!;
+      const value = op === Op.Sub ? -c | 0 : c;
+      const slot = this.read(p);
+      at = fuseImmediate(out, immediate, pc, a, slot, value, from);
+      if (at < 0) at = out.emit3(immediate, pc, a, slot, value);
     } else {
       const y = this.operand(b, pc);
       const x = this.operand(a, pc);
-      at = out.emit3(op, pc, a, x, y);
+      at = fuseBinary(out, op, pc, a, x, y, fromA, fromB);
+      if (at < 0) at = out.emit3(op, pc, a, x, y);
     }
     this.pop();
     this.produce(at, a);
@@ -1221,17 +1244,27 @@ class BlockLowering {
       const immediate = IMMEDIATE_BASE.get(op);
       const compare = immediate ?? op;
       const [taken, negated] = BRANCH_OF_COMPARE.get(compare)!;
-      const branchOp = whenNonZero ? taken : negated;
-      const branch = out.emit3(immediate === undefined ? branchOp : BRANCH_IMMEDIATE.get(branchOp)!, pc, x, y, 0);
-      this.branchTo(branch + 3, target, this.h, pc);
+      const branchOp = immediate === undefined ? (whenNonZero ? taken : negated) : BRANCH_IMMEDIATE.get(whenNonZero ? taken : negated)!;
+      const fused = fuseBranch(out, branchOp, pc, x, y, this.firstIp);
+      this.branchTo(fused >= 0 ? fused : out.emit3(branchOp, pc, x, y, 0) + 3, target, this.h, pc);
       return;
     }
     const slot = this.read(condition);
     this.pop();
     this.materialize(this.h);
-    const branch = out.emit2(whenNonZero ? Op.BrNez : Op.BrEqz, pc, slot, 0);
-    this.branchTo(branch + 2, target, this.h, pc);
+    const branchOp = whenNonZero ? Op.BrNez : Op.BrEqz;
+    const fused = fuseBranch(out, branchOp, pc, slot, 0, this.firstIp);
+    this.branchTo(fused >= 0 ? fused : out.emit2(branchOp, pc, slot, 0) + 2, target, this.h, pc);
   }
+
+  /** The op that wrote the unread one-word result at `p`, when it is the last op emitted (it may be fused into its consumer), or -1. */
+  private fusable(p: number): number {
+    const at = this.unreadResult(p, 1);
+    return at >= this.firstIp && at === this.out.last ? at : -1;
+  }
+
+  /** Where this block's ops start (after its Meter): nothing before it may be fused. */
+  private firstIp = 0;
 
   /** An unconditional jump to `target` arriving with `height`. */
   private jump(target: number, height: number, pc: number): void {

@@ -9,6 +9,9 @@ export class PreparedCode {
   /** pc of the instruction behind the op starting at each ip (-1 between ops). */
   pcOfIp = new Int32Array(1024).fill(-1);
   size = 0;
+  /** Where the last op emitted starts (-1 after a header), and the one before it (for one truncation). */
+  last = -1;
+  private beforeLast = -1;
 
   /** Reserves `words` and returns where they start; the op there reports `pc` (-1: no op starts there). */
   reserve(words: number, pc: number): number {
@@ -16,6 +19,8 @@ export class PreparedCode {
     if (at + words > this.code.length) this.grow(at + words);
     this.pcOfIp[at] = pc;
     this.size = at + words;
+    this.beforeLast = this.last;
+    this.last = pc >= 0 ? at : -1;
     return at;
   }
 
@@ -65,6 +70,8 @@ export class PreparedCode {
   truncate(size: number): void {
     this.pcOfIp.fill(-1, size, this.size);
     this.size = size;
+    this.last = size === this.last ? this.beforeLast : -1;
+    this.beforeLast = -1;
   }
 
   get bytes(): number {

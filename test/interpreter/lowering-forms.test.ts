@@ -7,14 +7,18 @@
  * meet these rarely; here every combination runs.
  */
 import { describe, expect, it } from 'vitest';
-import { Machine, type RunOutcome } from '../../src/index.js';
+import { Machine, ins, label, to, type AsmItem, type RunOutcome } from '../../src/index.js';
 import { BINARY, SNIPPETS, stackModule, type Item, type StackProgram } from '../support/stack-programs.js';
 
 function run(program: StackProgram, params: readonly number[], traced: boolean): unknown {
-  const machine = new Machine(stackModule(program), { trace: traced ? () => {} : undefined, maxMemoryPages: 4 });
+  const machine = new Machine(stackModule(program), { trace: traced ? () => {} : undefined, maxMemoryPages: 4, fuelLimit: 10_000 });
   machine.instantiate();
   const outcome: RunOutcome = machine.run({ params, resultWords: program.resultWords });
-  return outcome.status === 'returned' ? Array.from(outcome.results) : outcome;
+  // Memory as a checksum of its words (stores must land where the stepper puts them).
+  const words = new Int32Array(machine.memory.buffer, machine.memory.byteOffset, machine.memory.byteLength >> 2);
+  let sum = 0;
+  for (let i = 0; i < words.length; i++) sum = (Math.imul(sum, 31) + words[i]!) | 0;
+  return { outcome: outcome.status === 'returned' ? Array.from(outcome.results) : outcome, memory: sum };
 }
 
 function agree(items: Item[], params: readonly number[], resultWords: number): void {
@@ -92,6 +96,80 @@ describe('lowering special forms agree with the stepper', () => {
             agree([constant(c), ...x, { k: 'bin', op }, { k: 'set', d: 2 }, get(1), get(2), { k: 'bin', op: 'I32Sub' }], values, 3);
           }
         }
+      }
+    }
+  });
+
+  it('fused pairs: an operation feeding an add, xor or multiply, on every operand arrangement', () => {
+    const asm = (...code: AsmItem[]): Item => ({ k: 'asm', code });
+    const inners: Record<string, AsmItem[]> = {
+      xor: [ins.I32Xor()],
+      mul: [ins.I32Mul()],
+      add: [ins.I32Add()],
+      shl3: [ins.Drop(), ins.I32Const(3), ins.I32Shl()],
+      shrU31: [ins.Drop(), ins.I32Const(31), ins.I32ShrU()],
+      rotl7: [ins.Drop(), ins.I32Const(7), ins.I32Rotl()],
+      add5: [ins.Drop(), ins.I32Const(5), ins.I32Add()],
+    };
+    const outers: Record<string, AsmItem[]> = {
+      add: [ins.I32Add()],
+      xor: [ins.I32Xor()],
+      addI: [ins.Drop(), ins.I32Const(-0x7ffffff0), ins.I32Add()],
+      mulI: [ins.Drop(), ins.I32Const(0x9e3779b1 | 0), ins.I32Mul()],
+      sub: [ins.I32Sub()],
+    };
+    for (const inner of Object.values(inners)) {
+      for (const outer of Object.values(outers)) {
+        // p0 op p1 (the inner result), then with p2: the inner result on the left, on the
+        // right, on both sides, also kept in a local, and also read again later.
+        const programs: Array<[Item[], number]> = [
+          [[get(4), get(4), asm(...inner), get(3), asm(...outer)], 5],
+          [[get(2), get(5), get(5), asm(...inner), asm(...outer)], 5],
+          [[get(4), get(4), asm(...inner), get(1), asm(...outer)], 5],
+          [[get(4), get(4), asm(...inner), { k: 'tee', d: 2 }, get(3), asm(...outer)], 5],
+          [[get(4), get(4), asm(...inner), get(1), get(4), asm(...outer)], 6],
+        ];
+        for (const [items, words] of programs) {
+          for (const values of [[0x12345678, 0x9abcdef0 | 0, 7, -1], [-1, 3, 0x7fffffff, 0]]) agree(items, values, words);
+        }
+      }
+    }
+  });
+
+  it('fused pairs: loads and stores addressed by a sum, in bounds, at the bounds and wrapping', () => {
+    const asm = (...code: AsmItem[]): Item => ({ k: 'asm', code });
+    // Memory seeded near both ends of the page first.
+    const seed = asm(ins.I32Const(0), ins.I32Const(0x11223344), ins.I32Store(0), ins.I32Const(65532), ins.I32Const(0x55667788 | 0), ins.I32Store(0), ins.I32Const(12), ins.I32Const(-2), ins.I32Store(0));
+    const loads = [ins.I32Load, ins.I32Load8S, ins.I32Load8U, ins.I32Load16S, ins.I32Load16U];
+    const stores = [ins.I32Store, ins.I32Store8, ins.I32Store16];
+    const addresses: Record<string, (c: number) => AsmItem[]> = {
+      plusConstant: (c) => [ins.LocalGet(4), ins.I32Const(c), ins.I32Add()],
+      plusLocal: () => [ins.LocalGet(4), ins.LocalGet(4), ins.I32Add()],
+      scaledPlusConstant: (c) => [ins.LocalGet(4), ins.I32Const(2), ins.I32Shl(), ins.I32Const(c), ins.I32Add()],
+    };
+    const bases = [[0, 4], [65528, 0], [65535, 1], [-4, 8], [0x3fffc000, -8], [16380, 65536]];
+    for (const address of Object.values(addresses)) {
+      for (const c of [0, 4, -8, 65532]) {
+        for (const offset of [0, 4, 65535]) {
+          for (const [p0, p1] of bases) {
+            for (const load of loads) agree([seed, asm(...address(c), load(offset))], [p0!, p1!, 5, 6], 5);
+            for (const store of stores) agree([seed, asm(...address(c), ins.LocalGet(4), store(offset), ins.I32Const(12), ins.I32Load(0))], [p0!, p1!, 0x7eadbeef, 6], 5);
+          }
+        }
+      }
+    }
+  });
+
+  it('fused pairs: a counter incremented and tested by the branch that closes its loop', () => {
+    // p0 counts from its start by `step` until it reaches `end` (!=) or 0 (br_if on it); the
+    // program's fuel check in every iteration bounds a wrong engine.
+    for (const step of [1, -1, 3, 0x40000000]) {
+      for (const start of [0, -2, 0x7ffffffe, 5]) {
+        const end = (start + 4 * step) | 0;
+        const loopNe: AsmItem[] = [label('top'), ins.ConsumeFuel(1), ins.LocalGet(4), ins.I32Const(step), ins.I32Add(), ins.LocalSet(4), ins.LocalGet(4), ins.I32Const(end), ins.I32Ne(), to.BrIfNez('top')];
+        const loopNez: AsmItem[] = [label('top'), ins.ConsumeFuel(1), ins.LocalGet(4), ins.I32Const(step), ins.I32Add(), ins.LocalTee(5), to.BrIfNez('top')];
+        agree([{ k: 'asm', code: loopNe }], [start, 1, 2, 3], 4);
+        agree([{ k: 'asm', code: loopNez }], [start, 1, 2, 3], 4);
       }
     }
   });

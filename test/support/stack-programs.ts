@@ -28,7 +28,9 @@ export type Item =
   | { k: 'snippet'; name: SnippetName }
   | { k: 'inline'; name: InlineName }
   | { k: 'fuel'; c: number }
-  | { k: 'skip'; eqz: boolean; body: Item[] };
+  | { k: 'skip'; eqz: boolean; body: Item[] }
+  // instructions as they are (for directed tests, which give the final height themselves)
+  | { k: 'asm'; code: readonly AsmItem[] };
 
 export const BINARY = [
   'I32Add', 'I32Sub', 'I32Mul', 'I32And', 'I32Or', 'I32Xor', 'I32Shl', 'I32ShrS', 'I32ShrU', 'I32Rotl', 'I32Rotr',
@@ -253,6 +255,9 @@ function emit(items: readonly Item[], out: AsmItem[]): void {
       }
       case 'fuel':
         out.push(ins.ConsumeFuel(item.c));
+        break;
+      case 'asm':
+        out.push(...item.code);
         break;
       case 'skip': {
         const end = `skip_${skipLabels++}`;
