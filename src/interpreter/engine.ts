@@ -157,6 +157,11 @@ export enum Op {
   I64ShrUI,
   I64RotlI,
   I64Compare, // [op, kind, d, aLo, aHi, bLo, bHi]
+  // the compiler's inline i64 sequences: [op, d, aLo, aHi, bLo, bHi]
+  And64,
+  Or64,
+  Xor64,
+  AndNot64, // ~a & b
   I64CompareI, // [op, kind, d, aLo, aHi, lo, hi]
   // any other snippet (divisions, shifts by a register), operands in adjacent slots
   I64, // [op, kind, d, a, b, snippetPc]
@@ -221,7 +226,7 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   set(2, Op.Lazy);
   set(4, Op.TableCopy, Op.TableInit, Op.Call, Op.Syscall);
   for (let op = Op.BrEq; op <= Op.BrGeUI; op++) words[op] = 4;
-  set(6, Op.I64Add, Op.I64Sub, Op.I64Mul, Op.I64AddI, Op.I64MulI, Op.I64);
+  set(6, Op.I64Add, Op.I64Sub, Op.I64Mul, Op.I64AddI, Op.I64MulI, Op.I64, Op.And64, Op.Or64, Op.Xor64, Op.AndNot64);
   set(5, Op.I64AddU32, Op.I64MulU32, Op.I64ShlI, Op.I64ShrSI, Op.I64ShrUI, Op.I64RotlI);
   set(7, Op.I64Compare, Op.I64CompareI, Op.I64I);
   set(5, Op.ReturnCallIndirect);
@@ -1150,6 +1155,50 @@ export function runBlocks(m: ExecutionContext): Exit {
         stack[d] = (aLo << k) | (aHi >>> (32 - k));
         stack[d + 1] = (aHi << k) | (aLo >>> (32 - k));
         ip += 5;
+        break;
+      }
+      case Op.And64: {
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const d = (sp + code[(ip + 1) | 0]!) | 0;
+        stack[d] = aLo & bLo;
+        stack[(d + 1) | 0] = aHi & bHi;
+        ip += 6;
+        break;
+      }
+      case Op.Or64: {
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const d = (sp + code[(ip + 1) | 0]!) | 0;
+        stack[d] = aLo | bLo;
+        stack[(d + 1) | 0] = aHi | bHi;
+        ip += 6;
+        break;
+      }
+      case Op.Xor64: {
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const d = (sp + code[(ip + 1) | 0]!) | 0;
+        stack[d] = aLo ^ bLo;
+        stack[(d + 1) | 0] = aHi ^ bHi;
+        ip += 6;
+        break;
+      }
+      case Op.AndNot64: {
+        const aLo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const aHi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const bLo = stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const d = (sp + code[(ip + 1) | 0]!) | 0;
+        stack[d] = ~aLo & bLo;
+        stack[(d + 1) | 0] = ~aHi & bHi;
+        ip += 6;
         break;
       }
       case Op.I64Compare:

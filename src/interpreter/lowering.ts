@@ -26,6 +26,7 @@ import type { PreparedCode } from './prepared-code.js';
 import type { Snippet } from './snippets.js';
 import { binary, divisionTrap, unary } from './stepper.js';
 import { I64Kind, i64Operation, i64Trap } from './i64.js';
+import { i64Sequence } from '../format/i64-sequences.js';
 import { widthAt, type Block, type Region, type Unit } from './units.js';
 
 export interface LoweringSource {
@@ -48,6 +49,20 @@ export interface BlockEntry {
   readonly offset: number;
   readonly region: Region;
 }
+
+/** The compiler's inline i64 sequences lowered as one op: a pair op, or I64Compare for eq/ne. */
+const INLINE_I64 = (
+  [
+    ['and', Op.And64, I64Kind.Eq],
+    ['or', Op.Or64, I64Kind.Eq],
+    ['xor', Op.Xor64, I64Kind.Eq],
+    ['eq', undefined, I64Kind.Eq],
+    ['ne', undefined, I64Kind.Ne],
+  ] as const
+).map(([name, op, kind]) => {
+  const { codes, bits } = i64Sequence(name);
+  return { codes: Array.from(codes), bits: Array.from(bits), op: op as Op | undefined, kind };
+});
 
 /** Scratch for i64 results folded at lowering time. */
 const FOLDED = new Int32Array(2);
@@ -532,6 +547,7 @@ class BlockLowering {
     }
     switch (code) {
       case Opcode.LocalGet: {
+        if (imm === 3 && this.inlineI64(pc)) return false;
         const p = h - imm;
         const kind = this.kindAt(p);
         if (kind === IN_PLACE) this.push(SLOT, p);
@@ -987,6 +1003,57 @@ class BlockLowering {
     const bLo = this.operand(d + 2, pc);
     const aHi = this.operand(d + 1, pc);
     return this.out.emit(op, pc, d, this.operand(d, pc), aHi, bLo, bHi);
+  }
+
+  /**
+   * The compiler's inline i64 and/or/xor/eq/ne sequence starting at `pc` (within this block), as
+   * one op on the operand pair's halves; false (lowered instruction by instruction, where
+   * constants simplify each half) when the second operand has a constant half or nothing matches.
+   */
+  private inlineI64(pc: number): boolean {
+    const { codes, bits } = this.source;
+    const h = this.h;
+    const sequence = INLINE_I64.find((inline) => pc + inline.codes.length <= this.block.end && inline.codes.every((c, i) => codes[pc + i] === c && bits[pc + i] === inline.bits[i]));
+    if (!sequence || [h - 4, h - 3, h - 2, h - 1].some((p) => this.isConstant(p))) return false;
+    const { out } = this;
+    const d = h - 4;
+    this.skip = sequence.codes.length - 1;
+    if (sequence.op === undefined) {
+      const bHi = this.operand(h - 1, pc);
+      const bLo = this.operand(h - 2, pc);
+      const aHi = this.operand(d + 1, pc);
+      const at = out.emit(Op.I64Compare, pc, sequence.kind, d, this.operand(d, pc), aHi, bLo, bHi);
+      this.finish(at, 1, at + 2);
+      return true;
+    }
+    if (sequence.op === Op.And64 && this.andNot(pc, d)) return true;
+    this.finish(this.emitHalves(pc, sequence.op, d), 2);
+    return true;
+  }
+
+  /** i64 `(a ^ -1) & b` (either side), the xor just lowered as two XorI: one AndNot64. */
+  private andNot(pc: number, d: number): boolean {
+    const { out } = this;
+    const code = out.code;
+    for (const [not, other] of [[d, d + 2], [d + 2, d]] as const) {
+      const lo = this.unreadResult(not, 1);
+      const hi = this.unreadResult(not + 1, 1);
+      const first = Math.min(lo, hi);
+      if (lo < this.firstIp || hi < this.firstIp || out.size !== first + 8 || Math.max(lo, hi) !== first + 4) continue;
+      if (code[lo] !== Op.XorI || code[hi] !== Op.XorI || code[lo + 3] !== -1 || code[hi + 3] !== -1) continue;
+      // The other operand must not be read from the slots the xors no longer write.
+      const otherLo = this.slotOf(other);
+      const otherHi = this.slotOf(other + 1);
+      if (otherLo === not || otherLo === not + 1 || otherHi === not || otherHi === not + 1) continue;
+      const x = code[lo + 2]!;
+      const y = code[hi + 2]!;
+      out.truncate(first);
+      this.read(other + 1);
+      this.read(other);
+      this.finish(out.emit(Op.AndNot64, pc, d, x, y, otherLo, otherHi), 2);
+      return true;
+    }
+    return false;
   }
 
   /** The op at `at` replaced the four operands with `words` result words at d (its `dst` word says where). */

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Machine, ins, label, to, type AsmItem, type RunOutcome } from '../../src/index.js';
-import { BINARY, SNIPPETS, stackModule, type Item, type StackProgram } from '../support/stack-programs.js';
+import { BINARY, INLINE, SNIPPETS, stackModule, type Item, type StackProgram } from '../support/stack-programs.js';
 
 function run(program: StackProgram, params: readonly number[], traced: boolean): unknown {
   const machine = new Machine(stackModule(program), { trace: traced ? () => {} : undefined, maxMemoryPages: 4, fuelLimit: 10_000 });
@@ -78,6 +78,31 @@ describe('lowering special forms agree with the stepper', () => {
       }
     }
     expect(cases).toBe(SNIPPETS.length * (3 + A_CONSTANTS.length) * (3 + CONSTANT_PAIRS.length) * (VALUES.length + 1));
+  });
+
+  it("the compiler's inline i64 sequences on every operand shape, and i64 and-not", () => {
+    const aShapes: Item[][] = [...Object.values(shapes).map((shape) => shape(0)), ...A_CONSTANTS.map(([lo, hi]) => [constant(lo), constant(hi)])];
+    const bShapes: Item[][] = [...Object.values(shapes).map((shape) => shape(1)), ...CONSTANT_PAIRS.map(([lo, hi]) => [constant(lo), constant(hi)])];
+    const not: Item[] = [constant(-1), constant(-1), { k: 'inline', name: 'xor' }];
+    for (const name of INLINE) {
+      const words = name === 'eq' || name === 'ne' ? 1 : 2;
+      for (const a of aShapes) {
+        for (const b of bShapes) {
+          const sequence: Item = { k: 'inline', name };
+          for (const values of VALUES) agree([...a, ...b, sequence], values, 4 + words);
+          agree([...a, ...b, sequence, { k: 'set', d: 4 }, ...(words === 2 ? [{ k: 'set', d: 4 } as Item, get(4)] : []), get(4)], VALUES[0]!, 4 + words);
+        }
+      }
+    }
+    // (~a) & b and b & (~a), with the negated pair in every shape the xor leaves it in.
+    for (const a of aShapes.slice(0, 3)) {
+      for (const b of bShapes.slice(0, 3)) {
+        for (const values of VALUES) {
+          agree([...a, ...not, ...b, { k: 'inline', name: 'and' }], values, 6);
+          agree([...a, ...b, ...not, { k: 'inline', name: 'and' }], values, 6);
+        }
+      }
+    }
   });
 
   it('i32 operations with constants that need no op, on either side', () => {

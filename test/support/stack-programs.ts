@@ -47,8 +47,8 @@ type StoreName = (typeof STORES)[number];
 export const SNIPPETS = ['add', 'sub', 'mul', 'shl', 'shrS', 'shrU', 'rotl', 'rotr', 'eq', 'ne', 'ltS', 'ltU', 'gtS', 'gtU', 'leS', 'leU', 'geS', 'geU', 'divS', 'divU', 'remS', 'remU'] as const;
 export type SnippetName = (typeof SNIPPETS)[number];
 // The i64 sequences the compiler emits in place (codeSnippets off, and always for and/or/xor/eq/ne).
-const INLINE = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'eq', 'ne'] as const;
-type InlineName = (typeof INLINE)[number];
+export const INLINE = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'eq', 'ne'] as const;
+export type InlineName = (typeof INLINE)[number];
 const INLINE_RESULT_WORDS: Record<InlineName, number> = { add: 2, sub: 2, mul: 2, and: 2, or: 2, xor: 2, eq: 1, ne: 1 };
 const SNIPPET_RESULT_WORDS = Object.fromEntries(SNIPPETS.map((name) => [name, ['add', 'sub', 'mul', 'shl', 'shrS', 'shrU', 'rotl', 'rotr', 'divS', 'divU', 'remS', 'remU'].includes(name) ? 2 : 1])) as Record<SnippetName, number>;
 // Operand words that meet the special forms: shift counts around 32 and 64, identities, signs.
