@@ -12,7 +12,7 @@ import { OPCODE_TABLE } from '../format/opcodes.js';
 import type { FuelCostTable } from './fuel-costs.js';
 import { Op } from './engine.js';
 import { STACK_LIMIT } from './execution.js';
-import { LazyUnit, type BlockEntry } from './lowering.js';
+import { LazyUnit, type BlockEntry } from './lazy-unit.js';
 import { PreparedCode } from './prepared-code.js';
 import { listPreparedCode } from './prepared-listing.js';
 import { snippetAt, type Snippet } from './snippets.js';
