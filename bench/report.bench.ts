@@ -13,8 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINES, POLYWASM, RWASM, RWASM_FUEL, V8, type Engine, type Runner } from './support/engines.js';
 import { BENCH_KERNELS, type BenchKernel } from './support/kernels.js';
+import { REAL_PROGRAMS, type RealProgram } from './support/real-programs.js';
 import { formatMs, measureCompile, measureDecode, measureRuntime, type Measure } from './support/measures.js';
 import { barChart } from './support/chart.js';
+import { LIMIT_CASES, METERINGS, limitRows, measureLimits } from './support/limits.js';
 import { benchDir } from './support/shared.js';
 
 const here = benchDir();
@@ -26,6 +28,11 @@ const TARGET_MS = childInput ? (quick ? 10 : 40) : quick ? 12 : 100;
 const ROUNDS = childInput ? (quick ? 3 : 5) : quick ? 5 : 11;
 /** The engines that run without a JIT (no host WebAssembly, so no V8; webassemblyjs is wrong anyway). */
 const JITLESS_ENGINES = [RWASM, RWASM_FUEL, POLYWASM];
+/** webassemblyjs answers 4 of the 5 kernels wrongly and is far slower; the real programs leave it out. */
+const PROGRAM_ENGINES = [RWASM, RWASM_FUEL, V8, POLYWASM];
+/** A real program runs at the smallest n at which rwasm-ts (the first engine) takes at least this long. */
+const JITLESS_PROGRAM_TARGET_MS = quick ? 10 : 40;
+const PROGRAM_TARGET_MS = childInput ? JITLESS_PROGRAM_TARGET_MS : quick ? 25 : 200;
 
 /** Targets of issue 5, in M Wasm instructions per second, for rwasm-ts without fuel. */
 const TARGETS: Record<string, number> = { fib: 150, sum: 400, hash: 100, memory: 300, calls: 150 };
@@ -110,9 +117,64 @@ async function benchKernel(kernel: BenchKernel, engines: readonly Engine[], expe
   return engines.map((engine) => results.find((r) => r.engine === engine)!);
 }
 
+interface ProgramResult {
+  readonly program: RealProgram;
+  readonly engine: Engine;
+  readonly outcome: Result['outcome'];
+  readonly detail?: string;
+  readonly n?: number;
+  readonly medianMs?: number;
+}
+
+/** Every engine at one n (the first engine's calibration), so the times compare directly. */
+async function benchProgram(program: RealProgram, engines: readonly Engine[], expect: (n: number) => number): Promise<ProgramResult[]> {
+  const results: ProgramResult[] = [];
+  let live: Array<{ engine: Engine; runner: Runner; times: number[] }> = [];
+  const check = (engine: Engine, runner: Runner, n: number): ProgramResult | undefined => {
+    try {
+      const got = runner(n);
+      const want = expect(n);
+      return got === want ? undefined : { program, engine, outcome: 'wrong answer', detail: `run(${n}) = ${got}, V8 says ${want}`, n };
+    } catch (error) {
+      return { program, engine, outcome: 'crash', detail: `run(${n}): ${(error as Error).message}`, n };
+    }
+  };
+  for (const engine of engines) {
+    try {
+      const runner = await engine.load(program.wasm);
+      const failed = check(engine, runner, program.sizes[0]!);
+      if (failed) results.push(failed);
+      else live.push({ engine, runner, times: [] });
+    } catch (error) {
+      results.push({ program, engine, outcome: 'crash', detail: `cannot load: ${(error as Error).message}` });
+    }
+  }
+  let n = program.sizes[0]!;
+  if (live.length > 0) {
+    for (const size of program.sizes) {
+      n = size;
+      if (timeOnce(live[0]!.runner, size) >= PROGRAM_TARGET_MS) break;
+    }
+  }
+  live = live.filter(({ engine, runner }) => {
+    const wrong = check(engine, runner, n);
+    if (wrong) results.push(wrong);
+    else timeOnce(runner, n); // a second warm-up run at the measured size
+    return !wrong;
+  });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < live.length; k++) {
+      const entry = live[(round + k) % live.length]!;
+      entry.times.push(timeOnce(entry.runner, n));
+    }
+  }
+  for (const { engine, times } of live) results.push({ program, engine, outcome: 'ok', n, medianMs: median(times) });
+  return engines.map((engine) => results.find((r) => r.engine === engine)!);
+}
+
 /** V8's answers, cached: the reference every engine is checked against. */
-async function v8Answers(kernel: BenchKernel): Promise<(n: number) => number> {
-  const reference = await V8.load(kernel.wasm);
+async function v8Answers(wasm: Uint8Array): Promise<(n: number) => number> {
+  const reference = await V8.load(wasm);
   const expected = new Map<number, number>();
   return (n) => {
     if (!expected.has(n)) expected.set(n, reference(n));
@@ -121,6 +183,7 @@ async function v8Answers(kernel: BenchKernel): Promise<(n: number) => number> {
 }
 
 interface SerializedResult {
+  /** A kernel's or a real program's name. */
   kernel: string;
   engine: string;
   outcome: Result['outcome'];
@@ -144,6 +207,14 @@ if (childInput) {
       out.push({ ...r, kernel: r.kernel.name, engine: r.engine.name, rwasmInstructions: r.rwasmInstructions?.toString() });
     }
   }
+  for (const program of REAL_PROGRAMS) {
+    const expect = (n: number) => {
+      const answer = answers[`${program.name}:${n}`];
+      if (answer === undefined) throw new Error(`no V8 answer for ${program.name}(${n})`);
+      return answer;
+    };
+    for (const r of await benchProgram(program, JITLESS_ENGINES, expect)) out.push({ ...r, kernel: r.program.name, engine: r.engine.name });
+  }
   process.stdout.write(JSON.stringify(out));
   process.exit(0);
 }
@@ -155,13 +226,20 @@ const all: Result[] = [];
 const answerFiles: Record<string, number> = {};
 for (const kernel of BENCH_KERNELS) {
   process.stderr.write(`${kernel.title}…\n`);
-  const expect = await v8Answers(kernel);
+  const expect = await v8Answers(kernel.wasm);
   all.push(...(await benchKernel(kernel, ENGINES, expect)));
   for (const n of kernel.sizes) answerFiles[`${kernel.name}:${n}`] = expect(n);
 }
+const programResults: ProgramResult[] = [];
+for (const program of REAL_PROGRAMS) {
+  process.stderr.write(`${program.title}…\n`);
+  const expect = await v8Answers(program.wasm);
+  programResults.push(...(await benchProgram(program, PROGRAM_ENGINES, expect)));
+  for (const n of program.sizes) answerFiles[`${program.name}:${n}`] = expect(n);
+}
 
 process.stderr.write('without a JIT (node --jitless)…\n');
-const jitless: Result[] = (() => {
+const { jitless, jitlessPrograms } = ((): { jitless: Result[]; jitlessPrograms: ProgramResult[] } => {
   const file = join(mkdtempSync(join(tmpdir(), 'rwasm-bench-')), 'answers.json');
   writeFileSync(file, JSON.stringify(answerFiles));
   const child = spawnSync(process.execPath, ['--jitless', fileURLToPath(import.meta.url), '--jitless-child', file, ...(quick ? ['--quick'] : [])], {
@@ -169,15 +247,63 @@ const jitless: Result[] = (() => {
     maxBuffer: 1 << 26,
   });
   if (child.status !== 0) throw new Error(`the --jitless run failed: ${child.stderr}`);
-  return (JSON.parse(child.stdout) as SerializedResult[]).map((r) => ({
-    ...r,
-    kernel: BENCH_KERNELS.find((k) => k.name === r.kernel)!,
-    engine: JITLESS_ENGINES.find((e) => e.name === r.engine)!,
-    rwasmInstructions: r.rwasmInstructions === undefined ? undefined : BigInt(r.rwasmInstructions),
-  }));
+  const serialized = JSON.parse(child.stdout) as SerializedResult[];
+  const engineOf = (r: SerializedResult) => JITLESS_ENGINES.find((e) => e.name === r.engine)!;
+  return {
+    jitless: serialized
+      .filter((r) => BENCH_KERNELS.some((k) => k.name === r.kernel))
+      .map((r) => ({
+        ...r,
+        kernel: BENCH_KERNELS.find((k) => k.name === r.kernel)!,
+        engine: engineOf(r),
+        rwasmInstructions: r.rwasmInstructions === undefined ? undefined : BigInt(r.rwasmInstructions),
+      })),
+    jitlessPrograms: serialized
+      .filter((r) => REAL_PROGRAMS.some((p) => p.name === r.kernel))
+      .map((r) => ({ outcome: r.outcome, detail: r.detail, n: r.n, medianMs: r.medianMs, program: REAL_PROGRAMS.find((p) => p.name === r.kernel)!, engine: engineOf(r) })),
+  };
 })();
 process.stderr.write('decode, compile, runtime…\n');
 const others: Measure[] = [...(await measureDecode(quick)), ...(await measureCompile(quick)), ...(await measureRuntime(quick))];
+process.stderr.write('work per unit of fuel…\n');
+const limits = await measureLimits(quick);
+
+// ---------------------------------------------------------------- ratios against V8
+/** How many times slower than V8 (per Wasm instruction for a kernel; at the same n for a real program). */
+function kernelRatio(engine: Engine, kernel: BenchKernel): number | undefined {
+  const r = all.find((x) => x.kernel === kernel && x.engine === engine && x.outcome === 'ok');
+  const v8 = all.find((x) => x.kernel === kernel && x.engine === V8 && x.outcome === 'ok');
+  return r && v8 ? nsPerInstruction(r) / nsPerInstruction(v8) : undefined;
+}
+function programRatio(engine: Engine, program: RealProgram): number | undefined {
+  const r = programResults.find((x) => x.program === program && x.engine === engine && x.outcome === 'ok');
+  const v8 = programResults.find((x) => x.program === program && x.engine === V8 && x.outcome === 'ok');
+  return r && v8 ? r.medianMs! / v8.medianMs! : undefined;
+}
+const ratioText = (ratio: number | undefined) => (ratio === undefined ? '' : `${ratio.toFixed(1)}×`);
+/** undefined when any member is missing: a mean over fewer programs would flatter. */
+function geomean(values: ReadonlyArray<number | undefined>): number | undefined {
+  if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
+  return Math.exp(values.reduce<number>((sum, v) => sum + Math.log(v!), 0) / values.length);
+}
+const I64_KERNELS = BENCH_KERNELS.filter((k) => k.name === 'hash');
+/** Geometric means of the ratio to V8, with the targets of issue 8 for rwasm-ts. */
+function geomeanRows(): Array<{ set: string; target: string; cells: Array<{ engine: Engine; value: number | undefined }> }> {
+  const sets: Array<{ set: string; target: string; kernels: readonly BenchKernel[]; programs: readonly RealProgram[] }> = [
+    { set: 'kernels', target: '', kernels: BENCH_KERNELS, programs: [] },
+    { set: 'real programs', target: '', kernels: [], programs: REAL_PROGRAMS },
+    { set: 'kernels and real programs', target: '≤ 25×', kernels: BENCH_KERNELS, programs: REAL_PROGRAMS },
+    { set: 'i64-heavy (hash, keccak, blake2b, bigint)', target: '≤ 50×', kernels: I64_KERNELS, programs: REAL_PROGRAMS.filter((p) => p.i64Heavy) },
+  ];
+  return sets.map(({ set, target, kernels, programs }) => ({
+    set,
+    target,
+    cells: PROGRAM_ENGINES.filter((e) => e !== V8).map((engine) => ({
+      engine,
+      value: geomean([...kernels.map((k) => kernelRatio(engine, k)), ...programs.map((p) => programRatio(engine, p))]),
+    })),
+  }));
+}
 
 // ---------------------------------------------------------------- console
 const v8Of = (kernel: BenchKernel) => all.find((r) => r.kernel === kernel && r.engine === V8 && r.outcome === 'ok');
@@ -203,7 +329,16 @@ console.table(
       : { kernel: r.kernel.name, engine: `${r.engine.name} (--jitless)`, n: r.n!, 'median ms': r.medianMs!.toFixed(2), 'ns / Wasm instr': nsPerInstruction(r).toFixed(2), 'M Wasm instr/s': mips(r).toFixed(1) },
   ),
 );
+console.table(
+  [...programResults, ...jitlessPrograms.map((r) => ({ ...r, engine: { ...r.engine, name: `${r.engine.name} (--jitless)` } }))].map((r) =>
+    r.outcome !== 'ok'
+      ? { program: r.program.name, engine: r.engine.name, n: r.n ?? '', result: `${r.outcome}: ${r.detail}` }
+      : { program: r.program.name, engine: r.engine.name, n: r.n!, 'median ms': r.medianMs!.toFixed(2), 'vs V8': ratioText(programRatio(r.engine, r.program)) },
+  ),
+);
+console.table(geomeanRows().map(({ set, cells }) => ({ set, ...Object.fromEntries(cells.map(({ engine, value }) => [engine.name, ratioText(value)])) })));
 console.table(others.map((m) => ({ task: m.task, median: formatMs(m.medianMs) })));
+console.table(limitRows(limits));
 
 // ---------------------------------------------------------------- RESULTS.md and the chart
 const cpu = cpus();
@@ -263,8 +398,68 @@ for (const kernel of BENCH_KERNELS) {
   lines.push(`| ${kernel.title} | ${mips(plain).toFixed(0)} | ≥ ${target} | ${mips(plain) >= target ? 'met' : `missed by ${((1 - mips(plain) / target) * 100).toFixed(0)}%`} | ${overhead} |`);
 }
 lines.push('', '"fuel metering costs": the compiler\'s `ConsumeFuel` on (with a limit) against off.', '');
+lines.push(
+  '## Real programs',
+  '',
+  'The C programs of `bench/programs/c` (clang -O2, see the README there). Each runs at one n on every engine, the smallest',
+  `at which rwasm-ts takes at least ${PROGRAM_TARGET_MS} ms, after two warm-up runs; ${ROUNDS} interleaved rounds, the median. "vs V8" is`,
+  "the time over V8's at the same n. webassemblyjs is left out (wrong on 4 of the 5 kernels).",
+  '',
+  '| program | engine | n | median | vs V8 |',
+  '|---|---|---:|---:|---:|',
+);
+for (const r of programResults) {
+  if (r.outcome !== 'ok') lines.push(`| ${r.program.title} | ${r.engine.name} | ${r.n ?? ''} | **${r.outcome}**: ${r.detail} | |`);
+  else lines.push(`| ${r.program.title} | ${r.engine.name} | ${r.n} | ${formatMs(r.medianMs!)} | ${ratioText(programRatio(r.engine, r.program))} |`);
+}
+lines.push(
+  '',
+  '### Without a JIT',
+  '',
+  `The same programs in the \`node --jitless\` child, each at the smallest n at which rwasm-ts takes at least ${JITLESS_PROGRAM_TARGET_MS} ms.`,
+  '',
+  '| program | engine | n | median | vs polywasm |',
+  '|---|---|---:|---:|---:|',
+);
+for (const r of jitlessPrograms) {
+  const poly = jitlessPrograms.find((x) => x.program === r.program && x.engine === POLYWASM && x.outcome === 'ok');
+  if (r.outcome !== 'ok') lines.push(`| ${r.program.title} | ${r.engine.name} | ${r.n ?? ''} | **${r.outcome}**: ${r.detail} | |`);
+  else lines.push(`| ${r.program.title} | ${r.engine.name} | ${r.n} | ${formatMs(r.medianMs!)} | ${poly ? ratioText(r.medianMs! / poly.medianMs!) : ''} |`);
+}
+lines.push(
+  '',
+  '## Geometric means against V8',
+  '',
+  'Times slower than V8 (with a JIT): per Wasm instruction on the kernels, at the same n on the real programs.',
+  '',
+  `| set | target (rwasm-ts) | ${PROGRAM_ENGINES.filter((e) => e !== V8).map((e) => e.name).join(' | ')} |`,
+  `|---|---:|${PROGRAM_ENGINES.filter((e) => e !== V8).map(() => '---:').join('|')}|`,
+);
+for (const { set, target, cells } of geomeanRows()) lines.push(`| ${set} | ${target} | ${cells.map((c) => ratioText(c.value)).join(' | ')} |`);
+lines.push('');
 lines.push('## Decode, compile, runtime', '', '| task | median |', '|---|---:|');
 for (const m of others) lines.push(`| ${m.task} | ${formatMs(m.medianMs)} |`);
+lines.push('');
+lines.push(
+  '## Work per unit of fuel',
+  '',
+  'The instructions whose work is not a fixed amount (bench/support/limits.ts): each case repeats one instruction n times;',
+  'the figure is wall time over the fuel the run consumed (the loop around it included), in ns per unit of fuel, with the',
+  'time and fuel of one repetition. An ordinary i32 loop is the yardstick. Without bulk-op charges (how Fluent compiles its',
+  "system runtimes) a bulk operation costs its instruction's flat fee whatever its length, so its figure grows with the",
+  'length (here 64 MiB of a 2 GiB cap: up to 32× more at the cap), and engine metering (a cost per instruction) is alike;',
+  'with the charges each figure stays near the yardstick.',
+  '',
+  `| instruction | one repetition | ${METERINGS.map((m) => m.name).join(' | ')} |`,
+  `|---|---|${METERINGS.map(() => '---:').join('|')}|`,
+);
+for (const limitCase of LIMIT_CASES) {
+  const cells = METERINGS.map((metering) => {
+    const f = limits.find((x) => x.limitCase === limitCase && x.metering === metering)!;
+    return `${f.nsPerFuel >= 100 ? f.nsPerFuel.toFixed(0) : f.nsPerFuel.toPrecision(3)} (${(f.medianMs / limitCase.n).toPrecision(3)} ms, ${f.fuel / BigInt(limitCase.n)} fuel)`;
+  });
+  lines.push(`| ${limitCase.name} | ${limitCase.work} | ${cells.join(' | ')} |`);
+}
 lines.push('');
 writeFileSync(join(here, 'RESULTS.md'), lines.join('\n'));
 

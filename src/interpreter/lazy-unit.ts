@@ -40,6 +40,8 @@ export class LazyUnit {
   private readonly ipOfBlock: Int32Array;
   /** Words waiting for a block's ip (a branch written before the block was lowered). */
   private readonly waiting = new Map<number, number[]>();
+  /** Of those, the words written since the last chain was laid out (not yet pointed at a stub). */
+  private fresh: Array<{ index: number; at: number }> = [];
   private readonly stubs = new Map<number, number>();
   readonly scratch = loweringScratch();
   /** Conditional and table branches that need more than a jump (filled once the chain is lowered). */
@@ -92,14 +94,18 @@ export class LazyUnit {
       out.code[detour.at] = out.size;
       this.jump(detour.target, detour.height, detour.pc);
     }
-    // Branches to blocks still not lowered go through stubs, laid out after the chain.
-    for (const [target, words] of this.waiting) {
+    // Branches to blocks still not lowered go through stubs, laid out after the chain. Only this
+    // chain's: older ones already have theirs (a br_table's thousands of targets wait a long time).
+    const fresh = this.fresh;
+    this.fresh = [];
+    for (const { index: target, at } of fresh) {
+      if (this.ipOfBlock[target]! >= 0) continue; // lowered meanwhile: resolve() wrote the ip
       let stub = this.stubs.get(target);
       if (stub === undefined) {
         stub = out.emit1(Op.Lazy, unit.blocks[target]!.start, this.stubId(target));
         this.stubs.set(target, stub);
       }
-      for (const at of words) out.code[at] = stub;
+      out.code[at] = stub;
     }
     return this.ipOfBlock[index]!;
   }
@@ -119,6 +125,7 @@ export class LazyUnit {
     let words = this.waiting.get(block.index);
     if (!words) this.waiting.set(block.index, (words = []));
     words.push(at);
+    this.fresh.push({ index: block.index, at });
   }
 
   /** An unconditional transfer to `target` arriving with `height` (relative to the current region). */
