@@ -215,7 +215,8 @@ if (childInput) {
     };
     for (const r of await benchProgram(program, JITLESS_ENGINES, expect)) out.push({ ...r, kernel: r.program.name, engine: r.engine.name });
   }
-  process.stdout.write(JSON.stringify(out));
+  // A file, not stdout: process.exit does not wait for a pipe to drain.
+  writeFileSync(`${childInput}.results.json`, JSON.stringify(out));
   process.exit(0);
 }
 
@@ -247,7 +248,7 @@ const { jitless, jitlessPrograms } = ((): { jitless: Result[]; jitlessPrograms: 
     maxBuffer: 1 << 26,
   });
   if (child.status !== 0) throw new Error(`the --jitless run failed: ${child.stderr}`);
-  const serialized = JSON.parse(child.stdout) as SerializedResult[];
+  const serialized = JSON.parse(readFileSync(`${file}.results.json`, 'utf8')) as SerializedResult[];
   const engineOf = (r: SerializedResult) => JITLESS_ENGINES.find((e) => e.name === r.engine)!;
   return {
     jitless: serialized

@@ -162,6 +162,9 @@ export enum Op {
   Or64,
   Xor64,
   AndNot64, // ~a & b
+  XorRotl64, // [op, d, aLo, aHi, bLo, bHi, k]: rotl(a ^ b, k), 0 < k < 32
+  RotlXor64, // [op, d, aLo, aHi, k, bLo, bHi]: rotl(a, k) ^ b, 0 < k < 32
+  XorXor64, // [op, d, aLo, aHi, bLo, bHi, cLo, cHi]: a ^ b ^ c
   I64CompareI, // [op, kind, d, aLo, aHi, lo, hi]
   // any other snippet (divisions, shifts by a register), operands in adjacent slots
   I64, // [op, kind, d, a, b, snippetPc]
@@ -228,7 +231,8 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   for (let op = Op.BrEq; op <= Op.BrGeUI; op++) words[op] = 4;
   set(6, Op.I64Add, Op.I64Sub, Op.I64Mul, Op.I64AddI, Op.I64MulI, Op.I64, Op.And64, Op.Or64, Op.Xor64, Op.AndNot64);
   set(5, Op.I64AddU32, Op.I64MulU32, Op.I64ShlI, Op.I64ShrSI, Op.I64ShrUI, Op.I64RotlI);
-  set(7, Op.I64Compare, Op.I64CompareI, Op.I64I);
+  set(7, Op.I64Compare, Op.I64CompareI, Op.I64I, Op.XorRotl64, Op.RotlXor64);
+  set(8, Op.XorXor64);
   set(5, Op.ReturnCallIndirect);
   set(7, Op.JumpRebase);
   set(6, Op.CallIndirect);
@@ -1199,6 +1203,37 @@ export function runBlocks(m: ExecutionContext): Exit {
         stack[d] = ~aLo & bLo;
         stack[(d + 1) | 0] = ~aHi & bHi;
         ip += 6;
+        break;
+      }
+      case Op.XorRotl64: {
+        const lo = stack[(sp + code[(ip + 2) | 0]!) | 0]! ^ stack[(sp + code[(ip + 4) | 0]!) | 0]!;
+        const hi = stack[(sp + code[(ip + 3) | 0]!) | 0]! ^ stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const k = code[(ip + 6) | 0]!;
+        const d = (sp + code[(ip + 1) | 0]!) | 0;
+        stack[d] = (lo << k) | (hi >>> (32 - k));
+        stack[(d + 1) | 0] = (hi << k) | (lo >>> (32 - k));
+        ip += 7;
+        break;
+      }
+      case Op.RotlXor64: {
+        const lo = stack[(sp + code[(ip + 2) | 0]!) | 0]!;
+        const hi = stack[(sp + code[(ip + 3) | 0]!) | 0]!;
+        const k = code[(ip + 4) | 0]!;
+        const bLo = stack[(sp + code[(ip + 5) | 0]!) | 0]!;
+        const bHi = stack[(sp + code[(ip + 6) | 0]!) | 0]!;
+        const d = (sp + code[(ip + 1) | 0]!) | 0;
+        stack[d] = ((lo << k) | (hi >>> (32 - k))) ^ bLo;
+        stack[(d + 1) | 0] = ((hi << k) | (lo >>> (32 - k))) ^ bHi;
+        ip += 7;
+        break;
+      }
+      case Op.XorXor64: {
+        const lo = stack[(sp + code[(ip + 2) | 0]!) | 0]! ^ stack[(sp + code[(ip + 4) | 0]!) | 0]! ^ stack[(sp + code[(ip + 6) | 0]!) | 0]!;
+        const hi = stack[(sp + code[(ip + 3) | 0]!) | 0]! ^ stack[(sp + code[(ip + 5) | 0]!) | 0]! ^ stack[(sp + code[(ip + 7) | 0]!) | 0]!;
+        const d = (sp + code[(ip + 1) | 0]!) | 0;
+        stack[d] = lo;
+        stack[(d + 1) | 0] = hi;
+        ip += 8;
         break;
       }
       case Op.I64Compare:

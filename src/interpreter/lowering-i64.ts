@@ -123,6 +123,7 @@ export class WideLowering extends SymbolicStack {
       return true;
     }
     if (sequence.op === Op.And64 && this.andNot(pc, d)) return true;
+    if (sequence.op === Op.Xor64 && this.intoXor(pc, d)) return true;
     this.finish(this.emitHalves(pc, sequence.op, d), 2);
     return true;
   }
@@ -150,6 +151,48 @@ export class WideLowering extends SymbolicStack {
       return true;
     }
     return false;
+  }
+
+  /**
+   * i64 `x ^ y` where x (either side) is the result of the op just emitted, read by nothing else:
+   * an xor or a rotation by a constant (the xor chains and the rotate-and-xor of Keccak's theta,
+   * BLAKE2b's rotations), merged into one op.
+   */
+  private intoXor(pc: number, d: number): boolean {
+    const { out } = this;
+    const code = out.code;
+    for (const [p, other] of [[d, d + 2], [d + 2, d]] as const) {
+      const from = this.unreadResult(p, 2);
+      const inner = code[from];
+      if (from < this.firstIp || from !== out.last || code[from + 1] !== p || (inner !== Op.Xor64 && inner !== Op.I64RotlI)) continue;
+      // The other operand must not be read from the slots the producer no longer writes.
+      const otherLo = this.slotOf(other);
+      const otherHi = this.slotOf(other + 1);
+      if (otherLo === p || otherLo === p + 1 || otherHi === p || otherHi === p + 1) continue;
+      const words = inner === Op.Xor64 ? [code[from + 2]!, code[from + 3]!, code[from + 4]!, code[from + 5]!] : [code[from + 2]!, code[from + 3]!, code[from + 4]!];
+      out.truncate(from);
+      this.read(other + 1);
+      this.read(other);
+      this.finish(out.emit(inner === Op.Xor64 ? Op.XorXor64 : Op.RotlXor64, pc, d, ...words, otherLo, otherHi), 2);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * i64 `rotl(a ^ b, k)` with the xor the last op and its result read by nothing else: one op.
+   * By 32 + j, the words of a ^ b swap, which is the xor of the swapped words rotated by j.
+   */
+  private xorRotate(pc: number, d: number, k: number): boolean {
+    const { out } = this;
+    const code = out.code;
+    const from = this.unreadResult(d, 2);
+    if (from < this.firstIp || from !== out.last || code[from] !== Op.Xor64 || code[from + 1] !== d) return false;
+    const [aLo, aHi, bLo, bHi] = [code[from + 2]!, code[from + 3]!, code[from + 4]!, code[from + 5]!];
+    out.truncate(from);
+    const at = k < 32 ? out.emit(Op.XorRotl64, pc, d, aLo, aHi, bLo, bHi, k) : out.emit(Op.XorRotl64, pc, d, aHi, aLo, bHi, bLo, k - 32);
+    this.finish(at, 2);
+    return true;
   }
 
   /** The op at `at` replaced the four operands with `words` result words at d (its `dst` word says where). */
@@ -229,6 +272,7 @@ export class WideLowering extends SymbolicStack {
       this.pop(2);
       return true;
     }
+    if (kind === I64Kind.Rotl && k !== 32 && this.xorRotate(pc, d, k)) return true;
     if (k < 32) {
       const op = kind === I64Kind.Shl ? Op.I64ShlI : kind === I64Kind.ShrS ? Op.I64ShrSI : kind === I64Kind.ShrU ? Op.I64ShrUI : Op.I64RotlI;
       const aHi = this.operand(d + 1, pc);

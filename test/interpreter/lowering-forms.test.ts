@@ -105,6 +105,54 @@ describe('lowering special forms agree with the stepper', () => {
     }
   });
 
+  it('an i64 xor rotated by a constant (one op when nothing else reads the xor)', () => {
+    const xor: Item = { k: 'inline', name: 'xor' };
+    let cases = 0;
+    for (const name of ['rotl', 'rotr'] as const) {
+      for (const k of [0, 1, 13, 31, 32, 33, 50, 63, 64, 65]) {
+        const rotate: Item[] = [constant(k), constant(0), { k: 'snippet', name }];
+        for (const a of Object.values(shapes).map((shape) => shape(0))) {
+          for (const b of Object.values(shapes).map((shape) => shape(1))) {
+            for (const values of VALUES) agree([...a, ...b, xor, ...rotate], values, 6);
+            // stored and read back, as compiled code does
+            agree([...a, ...b, xor, ...rotate, { k: 'set', d: 4 }, { k: 'set', d: 4 }, get(4), get(4)], VALUES[0]!, 6);
+            // the xor's result also read (rotated is a copy), so it must stay
+            agree([...a, ...b, xor, get(2), get(2), ...rotate], VALUES[1]!, 8);
+            cases += VALUES.length + 2;
+          }
+        }
+      }
+    }
+    expect(cases).toBe(2 * 10 * 3 * 3 * (VALUES.length + 2));
+  });
+
+  it('i64 xor chains and rotations xored (one op when nothing else reads the inner result)', () => {
+    const xor: Item = { k: 'inline', name: 'xor' };
+    const rotl = (k: number): Item[] => [constant(k), constant(0), { k: 'snippet', name: 'rotl' }];
+    // At height 6 (a in slots 4, 5): b and c as p2, p3 and p0, p1, pushed as locals.
+    const bc: Item[] = [get(4), get(4), get(8), get(8)];
+    let cases = 0;
+    for (const a of Object.values(shapes).map((shape) => shape(0))) {
+      for (const b of Object.values(shapes).map((shape) => shape(1))) {
+        const forms: Array<[Item[], number]> = [
+          [[...a, ...b, xor, ...b, xor], 6], // (a ^ b) ^ c
+          [[...a, ...bc, xor, xor], 6], // a ^ (b ^ c)
+          [[...a, ...b, xor, get(2), get(2), ...b, xor], 8], // a ^ b also read
+          ...[1, 31, 33, 63].flatMap((k): Array<[Item[], number]> => [
+            [[...a, ...rotl(k), ...b, xor], 6], // rotl(a, k) ^ b
+            [[...a, ...b, ...rotl(k), xor], 6], // a ^ rotl(b, k)
+            [[...a, ...rotl(k), get(2), get(2), ...b, xor], 8], // rotl(a, k) also read
+          ]),
+        ];
+        for (const [items, words] of forms) {
+          for (const values of VALUES) agree(items, values, words);
+          cases += VALUES.length;
+        }
+      }
+    }
+    expect(cases).toBe(3 * 3 * 15 * VALUES.length);
+  });
+
   it('i32 operations with constants that need no op, on either side', () => {
     const operands: Record<string, Item[]> = {
       local: [get(2)],
