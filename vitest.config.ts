@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'spec-tests/**/*.test.ts'],
     pool: 'forks',
+    setupFiles: ['test/support/tier-setup.ts'],
     execArgv: jitless ? ['--jitless'] : [],
     testTimeout: jitless ? 120_000 : 30_000,
     hookTimeout: jitless ? 120_000 : 30_000,

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENGINES, POLYWASM, RWASM, RWASM_FUEL, V8, type Engine, type Runner } from './support/engines.js';
+import { ENGINES, POLYWASM, RWASM, RWASM_COMPILED, RWASM_COMPILED_FUEL, RWASM_FUEL, V8, type Engine, type Runner } from './support/engines.js';
 import { BENCH_KERNELS, type BenchKernel } from './support/kernels.js';
 import { REAL_PROGRAMS, type RealProgram } from './support/real-programs.js';
 import { formatMs, measureCompile, measureDecode, measureRuntime, type Measure } from './support/measures.js';
@@ -27,9 +27,9 @@ const childInput = process.argv.includes('--jitless-child') ? process.argv[proce
 const TARGET_MS = childInput ? (quick ? 10 : 40) : quick ? 12 : 100;
 const ROUNDS = childInput ? (quick ? 3 : 5) : quick ? 5 : 11;
 /** The engines that run without a JIT (no host WebAssembly, so no V8; webassemblyjs is wrong anyway). */
-const JITLESS_ENGINES = [RWASM, RWASM_FUEL, POLYWASM];
+const JITLESS_ENGINES = [RWASM, RWASM_FUEL, RWASM_COMPILED, RWASM_COMPILED_FUEL, POLYWASM];
 /** webassemblyjs answers 4 of the 5 kernels wrongly and is far slower; the real programs leave it out. */
-const PROGRAM_ENGINES = [RWASM, RWASM_FUEL, V8, POLYWASM];
+const PROGRAM_ENGINES = [RWASM, RWASM_FUEL, RWASM_COMPILED, RWASM_COMPILED_FUEL, V8, POLYWASM];
 /** A real program runs at the smallest n at which rwasm-ts (the first engine) takes at least this long. */
 const JITLESS_PROGRAM_TARGET_MS = quick ? 10 : 40;
 const PROGRAM_TARGET_MS = childInput ? JITLESS_PROGRAM_TARGET_MS : quick ? 25 : 200;
@@ -437,6 +437,28 @@ lines.push(
   `|---|---:|${PROGRAM_ENGINES.filter((e) => e !== V8).map(() => '---:').join('|')}|`,
 );
 for (const { set, target, cells } of geomeanRows()) lines.push(`| ${set} | ${target} | ${cells.map((c) => ratioText(c.value)).join(' | ')} |`);
+lines.push('', 'Without a JIT: times slower than polywasm (below 1×: faster), per Wasm instruction on the kernels, at the same n on the real programs.', '');
+lines.push(`| set | ${JITLESS_ENGINES.filter((e) => e !== POLYWASM).map((e) => e.name).join(' | ')} |`, `|---|${JITLESS_ENGINES.filter((e) => e !== POLYWASM).map(() => '---:').join('|')}|`);
+for (const [set, kernels, programs] of [
+  ['kernels', BENCH_KERNELS, []],
+  ['real programs', [], REAL_PROGRAMS],
+  ['kernels and real programs', BENCH_KERNELS, REAL_PROGRAMS],
+] as const) {
+  const cells = JITLESS_ENGINES.filter((e) => e !== POLYWASM).map((engine) => {
+    const kernelRatios = kernels.map((k) => {
+      const r = jitless.find((x) => x.kernel === k && x.engine === engine && x.outcome === 'ok');
+      const p = jitless.find((x) => x.kernel === k && x.engine === POLYWASM && x.outcome === 'ok');
+      return r && p ? nsPerInstruction(r) / nsPerInstruction(p) : undefined;
+    });
+    const programRatios = programs.map((program) => {
+      const r = jitlessPrograms.find((x) => x.program === program && x.engine === engine && x.outcome === 'ok');
+      const p = jitlessPrograms.find((x) => x.program === program && x.engine === POLYWASM && x.outcome === 'ok');
+      return r && p ? r.medianMs! / p.medianMs! : undefined;
+    });
+    return ratioText(geomean([...kernelRatios, ...programRatios]));
+  });
+  lines.push(`| ${set} | ${cells.join(' | ')} |`);
+}
 lines.push('');
 lines.push('## Decode, compile, runtime', '', '| task | median |', '|---|---:|');
 for (const m of others) lines.push(`| ${m.task} | ${formatMs(m.medianMs)} |`);
@@ -471,7 +493,7 @@ writeFileSync(
     groups: BENCH_KERNELS.map((kernel) => kernel.title),
     series: [
       ...ENGINES.map((engine) => ({ name: engine.name, results: all.filter((r) => r.engine === engine) })),
-      ...[RWASM, POLYWASM].map((engine) => ({ name: `${engine.name}, --jitless`, results: jitless.filter((r) => r.engine === engine) })),
+      ...[RWASM, RWASM_COMPILED, POLYWASM].map((engine) => ({ name: `${engine.name}, --jitless`, results: jitless.filter((r) => r.engine === engine) })),
     ].map(({ name, results }) => ({
       name,
       values: BENCH_KERNELS.map((kernel) => {

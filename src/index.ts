@@ -7,3 +7,4 @@ export * from './format/index.js';
 export * from './interpreter/index.js';
 export * from './compiler/index.js';
 export * from './runtime/index.js';
+export { codeGenerationAllowed, setDefaultTier, type Tier } from './compiled/index.js';

@@ -1,5 +1,5 @@
 /**
- * The engines a kernel runs on: rwasm-ts (program fuel off and on), V8's own WebAssembly (the
+ * The engines a kernel runs on: rwasm-ts on each tier (program fuel off and on), V8's own WebAssembly (the
  * physical limit in JS land), and the pure-JS alternatives on npm: polywasm (translates Wasm to
  * JS) and webassemblyjs (an interpreter).
  */
@@ -31,10 +31,11 @@ function viaWasmApi(api: WasmApi, wasm: Uint8Array): Runner {
 // Every instruction costs 1: engine metering then counts the instructions executed.
 const COUNT_EVERY_INSTRUCTION = FuelCostTable.fromArray(OPCODE_TABLE.map(() => 1));
 
-function rwasmEngine(name: string, consumeFuel: boolean): Engine {
+function rwasmEngine(name: string, consumeFuel: boolean, tier: 'interpreter' | 'compiled'): Engine {
   const machineFor = (wasm: Uint8Array, counting: boolean) => {
     const { module } = compileWasm(wasm, { entrypointName: 'run', consumeFuel });
     const machine = new Machine(module, {
+      tier,
       fuelLimit: consumeFuel ? 1n << 62n : undefined,
       fuelCosts: counting ? COUNT_EVERY_INSTRUCTION : undefined,
     });
@@ -65,8 +66,10 @@ function rwasmEngine(name: string, consumeFuel: boolean): Engine {
   };
 }
 
-export const RWASM = rwasmEngine('rwasm-ts', false);
-export const RWASM_FUEL = rwasmEngine('rwasm-ts, fuel metered', true);
+export const RWASM = rwasmEngine('rwasm-ts', false, 'interpreter');
+export const RWASM_FUEL = rwasmEngine('rwasm-ts, fuel metered', true, 'interpreter');
+export const RWASM_COMPILED = rwasmEngine('rwasm-ts compiled', false, 'compiled');
+export const RWASM_COMPILED_FUEL = rwasmEngine('rwasm-ts compiled, fuel metered', true, 'compiled');
 
 export const V8: Engine = {
   name: 'V8 WebAssembly',
@@ -91,4 +94,4 @@ export const WEBASSEMBLYJS: Engine = {
   },
 };
 
-export const ENGINES: readonly Engine[] = [RWASM, RWASM_FUEL, V8, POLYWASM, WEBASSEMBLYJS];
+export const ENGINES: readonly Engine[] = [RWASM, RWASM_FUEL, RWASM_COMPILED, RWASM_COMPILED_FUEL, V8, POLYWASM, WEBASSEMBLYJS];

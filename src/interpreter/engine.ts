@@ -208,13 +208,14 @@ export enum Op {
   Leave, // [op, pc, h]: continue at pc outside this unit
   SlowPath, // [op, h]: the stepper runs this block
   Lazy, // [op, stub]: lower the block the program's stub names (and what it falls into), then continue there
+  Compiled, // [op, index, ip]: at a block's start, run the program's compiled code `index` from here (-1: none, step over)
 }
 
 /** Words an op takes, by op (for walking prepared code). */
 export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   const words: Record<number, number> = {};
   const set = (size: number, ...ops: Op[]) => ops.forEach((op) => (words[op] = size));
-  for (let op = Op.Copy; op <= Op.Lazy; op++) words[op] = 0;
+  for (let op = Op.Copy; op <= Op.Compiled; op++) words[op] = 0;
   set(3, Op.Copy, Op.Const, Op.Zero, Op.Eqz, Op.Clz, Op.Ctz, Op.Popcnt, Op.Extend8S, Op.Extend16S, Op.MemoryGrow);
   for (let op = Op.Add; op <= Op.GeUI; op++) words[op] = 4;
   set(4, Op.Mul64, Op.Add64, Op.Load32, Op.Load8S, Op.Load8U, Op.Load16S, Op.Load16U, Op.Load64);
@@ -227,6 +228,7 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   set(4, Op.Meter);
   set(3, Op.Fuel, Op.BrNez, Op.BrEqz, Op.ReturnCall, Op.Trap, Op.Leave);
   set(2, Op.Lazy);
+  set(3, Op.Compiled);
   set(4, Op.TableCopy, Op.TableInit, Op.Call, Op.Syscall);
   for (let op = Op.BrEq; op <= Op.BrGeUI; op++) words[op] = 4;
   set(6, Op.I64Add, Op.I64Sub, Op.I64Mul, Op.I64AddI, Op.I64MulI, Op.I64, Op.And64, Op.Or64, Op.Xor64, Op.AndNot64);
@@ -253,6 +255,9 @@ function enteredMoved(code: Int32Array, sp: number, ip: number, csp: number): Ex
  * ends or stops. On return `m.sp` is the real stack pointer and `m.pc` the pc to report or
  * continue at.
  */
+/** The fuel budget handed to compiled code and back (it returns only an ip). */
+const fuelBox = new Float64Array(1);
+
 export function runBlocks(m: ExecutionContext): Exit {
   const program = m.program;
   // Fixed for this call: when preparing more code moves the array, the loop exits (Moved) and
@@ -1592,6 +1597,18 @@ export function runBlocks(m: ExecutionContext): Exit {
           break loop;
         }
         break;
+      case Op.Compiled: {
+        // Compiled code never stops a run: it returns where the interpreter goes on.
+        const index = code[(ip + 1) | 0]!;
+        if (index < 0) {
+          ip += 3;
+          break;
+        }
+        fuelBox[0] = fuel;
+        ip = program.compiled[index]!(stack, sp, memory, view, memLen, globals, fuelBox, ip) | 0;
+        fuel = fuelBox[0]!;
+        break;
+      }
       case Op.SlowPath:
         exitSp = sp + code[(ip + 1) | 0]!;
         paidEnd = -1; // control is at the start of a block nothing has paid for yet

@@ -55,6 +55,8 @@ export class LazyUnit {
     private readonly lowered: (entry: BlockEntry, headed: boolean) => void,
     /** A number the Lazy op carries to find block `index` of this unit again. */
     private readonly stubId: (index: number) => number,
+    /** Told of each chain laid out: its first block's ip and the end of all it emitted. */
+    private readonly chainLowered?: (first: number, end: number) => void,
   ) {
     this.ipOfBlock = new Int32Array(unit.blocks.length).fill(-1);
   }
@@ -65,12 +67,16 @@ export class LazyUnit {
     if (known >= 0) return known;
     const { unit, out } = this;
     let block = unit.blocks[index]!;
+    let first = -1;
     for (;;) {
       const region = unit.regions[block.region]!;
       // Blocks entered by calls and returns carry their region's range check just before them.
       const headed = block.index === 0 || block.landing;
       if (headed) out.header(region.lo, region.limit);
       const ip = out.size;
+      if (first < 0) first = ip;
+      // The compiled tier enters at any block: its op is where this one starts.
+      if (this.chainLowered) out.emit2(Op.Compiled, block.start, -1, ip);
       this.ipOfBlock[block.index] = ip;
       this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
       const next = unit.blocks[block.index + 1];
@@ -107,6 +113,7 @@ export class LazyUnit {
       }
       out.code[at] = stub;
     }
+    this.chainLowered?.(first, out.size);
     return this.ipOfBlock[index]!;
   }
 

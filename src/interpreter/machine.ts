@@ -11,6 +11,7 @@ import { Program, prepareProgram } from './program.js';
 import { step } from './stepper.js';
 import { Store } from './store.js';
 import { widthAt } from './units.js';
+import { codeGenerationAllowed, resolveTier, translateChain, type Tier } from '../compiled/index.js';
 
 export interface MachineOptions {
   /** Execute FPU opcodes (default false: they trap IllegalOpcode, as in the reference's default build). */
@@ -30,6 +31,13 @@ export interface MachineOptions {
   fuelCosts?: FuelCostTable;
   /** Called before every executed instruction; a hook that throws aborts the run. */
   trace?: TraceHook;
+  /**
+   * `'compiled'` runs the block engine's code as generated JavaScript where the host allows
+   * `new Function` (falling back to the interpreter, without an error, where it does not);
+   * `'interpreter'` never generates code; `'auto'` (default) is `'compiled'`. Results, traps,
+   * fuel and snapshots are the same on both. A traced machine runs on the interpreter.
+   */
+  tier?: Tier;
   /**
    * Run on this store instead of a new one: machines of the same program can take turns on
    * one instance (its memory, globals, tables and fuel), one execution at a time.
@@ -142,12 +150,21 @@ export class Machine implements ExecutionContext {
   /** The rest of this run goes through the stepper (the block engine could not prove its stack use). */
   private stepping = false;
   private readonly traceHook: TraceHook | undefined;
+
+  /** The tier in effect: `'compiled'` when the program's code runs as generated JavaScript. */
+  get tier(): 'interpreter' | 'compiled' {
+    return this.program.compiledTier ? 'compiled' : 'interpreter';
+  }
   private readonly traceEvent: TraceEvent = { pc: 0, opcode: 0 as Opcode, immediate: 0, stackHeight: 0, callDepth: 0, fuelConsumed: 0n };
 
   constructor(moduleOrProgram: RwasmModule | Program, options: MachineOptions = {}) {
     const given = moduleOrProgram instanceof Program ? moduleOrProgram : undefined;
-    this.program =
-      given ?? prepareProgram(moduleOrProgram as RwasmModule, { fpu: options.fpu ?? false, fuelCosts: options.fuelCosts, trace: options.trace !== undefined });
+    const traced = options.trace !== undefined;
+    const translator = !traced && resolveTier(options.tier) === 'compiled' ? translateChain : undefined;
+    this.program = given ?? prepareProgram(moduleOrProgram as RwasmModule, { fpu: options.fpu ?? false, fuelCosts: options.fuelCosts, trace: traced, translator });
+    if (given && options.tier !== undefined && options.tier !== 'auto' && (options.tier === 'compiled') !== given.compiledTier && !traced && codeGenerationAllowed()) {
+      throw new RwasmError('InvalidArgument', `the program was prepared for the ${given.compiledTier ? 'compiled' : 'interpreter'} tier, the machine asks for ${options.tier}`);
+    }
     if (options.fpu !== undefined && options.fpu !== this.program.fpu) {
       throw new RwasmError('InvalidArgument', `the program was prepared with fpu ${this.program.fpu}, the machine asks for ${options.fpu}`);
     }

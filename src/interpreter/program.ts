@@ -17,6 +17,8 @@ import { PreparedCode } from './prepared-code.js';
 import { listPreparedCode } from './prepared-listing.js';
 import { snippetAt, type Snippet } from './snippets.js';
 import { findUnit } from './units.js';
+import type { ChainTranslator, CompiledCode } from './compiled-code.js';
+import { opWords } from './prepared-listing.js';
 
 export interface PrepareOptions {
   /** Execute FPU opcodes; when false (the reference's default build) they trap IllegalOpcode. */
@@ -25,6 +27,8 @@ export interface PrepareOptions {
   fuelCosts?: FuelCostTable | undefined;
   /** Every instruction calls the machine's trace hook: such programs run on the stepper alone. */
   trace?: boolean;
+  /** The compiled tier: chains of prepared code are translated as they are laid out. */
+  translator?: ChainTranslator | undefined;
 }
 
 const MAX_OPCODE = Math.max(...OPCODE_TABLE.map(([, code]) => code));
@@ -61,6 +65,9 @@ export class Program {
   private preparedInstructions = 0;
   private readonly costOf: ((pc: number) => number) | undefined;
   private readonly growthListeners: Array<() => void> = [];
+  private readonly translator: ChainTranslator | undefined;
+  /** The compiled tier's functions, by the index their Compiled op carries. */
+  readonly compiled: CompiledCode[] = [];
 
   constructor(module: RwasmModule, options: PrepareOptions = {}) {
     const { codes, bits, length } = module.code.rawView();
@@ -73,6 +80,7 @@ export class Program {
     this.fpu = options.fpu ?? false;
     this.traced = options.trace ?? false;
     this.fuelCosts = options.fuelCosts;
+    this.translator = this.traced ? undefined : options.translator;
     if (this.fuelCosts) {
       const costs = new Uint32Array(MAX_OPCODE + 1);
       for (const [, code] of OPCODE_TABLE) costs[code] = this.fuelCosts.costOf(code);
@@ -100,6 +108,11 @@ export class Program {
   /** The prepared code so far, one op per line (for debugging and the sequence statistics). */
   listing(): string {
     return listPreparedCode(this.prepared);
+  }
+
+  /** Chains are translated to JavaScript as they are laid out. */
+  get compiledTier(): boolean {
+    return this.translator !== undefined;
   }
 
   /** Engine metering is on. */
@@ -186,6 +199,46 @@ export class Program {
     return this.findUnitAt(pc).lower(0);
   }
 
+  /**
+   * The compiled tier: the chain [first, end) just laid out becomes functions of at most
+   * FUNCTION_OPS ops each (cut at block starts), entered at any of their blocks' Compiled ops
+   * (each told its function; until then they only step over). A block longer than
+   * BLOCK_OPS_CAP stays with the interpreter.
+   */
+  private translateChain(first: number, end: number): void {
+    const prepared = this.prepared;
+    const { code, pcOfIp } = prepared;
+    const entries: number[] = [];
+    const opsBefore: number[] = [];
+    let ops = 0;
+    for (let ip = first; ip < end; ) {
+      if (pcOfIp[ip]! < 0) {
+        ip += 2;
+        continue;
+      }
+      if (code[ip] === Op.Compiled) {
+        entries.push(ip);
+        opsBefore.push(ops);
+      }
+      ops++;
+      ip += opWords(code, ip);
+    }
+    opsBefore.push(ops);
+    for (let k = 0; k < entries.length; ) {
+      // The longest run of whole blocks from entry k within FUNCTION_OPS (at least one block).
+      let j = k + 1;
+      while (j < entries.length && opsBefore[j + 1]! - opsBefore[k]! <= FUNCTION_OPS) j++;
+      const from = entries[k]!;
+      const to = j < entries.length ? entries[j]! : end;
+      const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator!(code, pcOfIp, from, to) : undefined;
+      if (compiled) {
+        const index = this.compiled.push(compiled) - 1;
+        for (let e = k; e < j; e++) code[entries[e]! + 1] = index;
+      }
+      k = j;
+    }
+  }
+
   private findUnitAt(entry: number): LazyUnit {
     if (!this.marks) {
       this.marks = new Uint8Array(this.codeLength + 1);
@@ -203,6 +256,7 @@ export class Program {
         if (headed && this.ipOfPc[block.start]! < 0) this.ipOfPc[block.start] = block.ip;
       },
       (index) => this.stubs.push({ unit: lazy, index }) - 1,
+      this.translator ? (first, end) => this.translateChain(first, end) : undefined,
     );
     this.units.push(lazy);
     const unitOfPc = this.unitOfPc!;
@@ -219,6 +273,11 @@ export class Program {
     return lazy;
   }
 }
+
+/** Ops per generated function: engines stop optimising, or take long to, far above this. */
+const FUNCTION_OPS = 4000;
+/** A single block above this many ops is not translated (it cannot be cut: blocks are entered only at their start). */
+const BLOCK_OPS_CAP = 20_000;
 
 interface GlobalSlots {
   readonly slotOfGlobal: ReadonlyMap<number, number>;
@@ -250,7 +309,7 @@ export function prepareProgram(module: RwasmModule, options: PrepareOptions = {}
     costsId = costTableIds.get(costs) ?? 0;
     if (costsId === 0) costTableIds.set(costs, (costsId = nextCostTableId++));
   }
-  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}:${costsId}`;
+  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}${options.translator && !options.trace ? 1 : 0}:${costsId}`;
   let variants = programs.get(module);
   if (!variants) {
     module.verify();

@@ -19,6 +19,7 @@ import { FuelCostTable } from '../interpreter/fuel-costs.js';
 import type { HostFunction } from '../interpreter/host.js';
 import { Machine, type RunOutcome, type TraceHook } from '../interpreter/machine.js';
 import type { Program } from '../interpreter/program.js';
+import { resolveTier, translateChain, type Tier } from '../compiled/index.js';
 import { RuntimeContext, STATE_DEPLOY, STATE_MAIN, u64, i64, type ExecutionResult } from './context.js';
 import { ExitCode } from './exit-code.js';
 import { fluentHostFunctions, markSyscallEnvironment, type HostHandlers, type SyscallEnvironment } from './fluent-host.js';
@@ -57,6 +58,8 @@ export interface SystemRuntimeOptions {
   fpu?: boolean;
   /** Memory cap in pages (default 32768, Fluent's cap for system runtimes). */
   maxMemoryPages?: number;
+  /** The engine tier (Machine's `tier`: default `'auto'`, compiled where the host allows it). */
+  tier?: Tier;
 }
 
 /** Where `resume` gets what the host has to say about the interruption. */
@@ -214,7 +217,12 @@ export class SystemRuntime implements SyscallEnvironment {
     const linker = options.importLinker ?? (defaultLinker ??= fluentImportLinker());
     return {
       entry,
-      program: entry.program({ fpu, fuelCosts, trace: options.trace !== undefined }),
+      program: entry.program({
+        fpu,
+        fuelCosts,
+        trace: options.trace !== undefined,
+        translator: options.trace === undefined && resolveTier(options.tier) === 'compiled' ? translateChain : undefined,
+      }),
       consumeFuel,
       fuelCosts,
       fpu,

@@ -1,5 +1,5 @@
 /**
- * The block engine against the stepper. The stepper runs the module's own code one instruction
+ * The block engine, on the interpreter tier and on the compiled tier, against the stepper. The stepper runs the module's own code one instruction
  * at a time (a traced machine runs on it alone); the block engine runs lowered blocks with
  * fused operands. On random programs they must agree on everything observable: results (the
  * whole final stack), traps and the pc they name, fatal errors, memory, globals, fuel, and with
@@ -33,10 +33,21 @@ function describeOutcome(outcome: RunOutcome, machine: Machine): unknown {
   }
 }
 
+/** The stepper (a traced machine), the block engine interpreting its prepared code, or running it compiled. */
+type Engine = 'stepper' | 'interpreter' | 'compiled';
+const NEXT_ENGINE: Record<Engine, Engine> = { stepper: 'interpreter', interpreter: 'compiled', compiled: 'stepper' };
+const BLOCK_ENGINES = ['interpreter', 'compiled'] as const;
+
+function machineOn(module: RwasmModule, engine: Engine, costs: FuelCostTable | undefined): Machine {
+  const machine = new Machine(module, { trace: engine === 'stepper' ? NO_HOOK : undefined, tier: engine === 'compiled' ? 'compiled' : 'interpreter', fuelCosts: costs, maxMemoryPages: 4 });
+  if (engine === 'compiled' && machine.tier !== 'compiled') throw new Error('no compiled tier here');
+  return machine;
+}
+
 /** A copy of `from`'s suspended execution and store on a new machine over a fresh decode of the module. */
-function transplant(from: Machine, traced: boolean, costs: FuelCostTable | undefined): Machine {
+function transplant(from: Machine, engine: Engine, costs: FuelCostTable | undefined): Machine {
   const module = RwasmModule.decode(from.program.module.encode());
-  const to = new Machine(module, { trace: traced ? NO_HOOK : undefined, fuelCosts: costs, maxMemoryPages: 4 });
+  const to = machineOn(module, engine, costs);
   to.store.memory.restore(from.memoryPages, from.memory.slice());
   to.store.globals.set(from.store.globals);
   from.store.tables.forEach((table, i) => {
@@ -53,18 +64,18 @@ function transplant(from: Machine, traced: boolean, costs: FuelCostTable | undef
 }
 
 interface RunPlan {
-  traced: boolean;
+  engine: Engine;
   costs?: FuelCostTable;
   limit?: bigint;
   topUps?: readonly number[];
-  /** At every stop: continue on a fresh copy (on this engine, or on the other one when `alternate`). */
+  /** At every stop: continue on a fresh copy (on this engine, or on the next one when `alternate`). */
   transplant?: boolean;
   alternate?: boolean;
 }
 
 function observe(module: RwasmModule, params: readonly number[], resultWords: number, plan: RunPlan): Observed {
-  let traced = plan.traced;
-  let machine = new Machine(module, { trace: traced ? NO_HOOK : undefined, fuelCosts: plan.costs, maxMemoryPages: 4 });
+  let engine = plan.engine;
+  let machine = machineOn(module, engine, plan.costs);
   const outcomes: unknown[] = [];
   const record = (run: () => RunOutcome): RunOutcome | undefined => {
     try {
@@ -82,8 +93,8 @@ function observe(module: RwasmModule, params: readonly number[], resultWords: nu
   let outcome = record(() => machine.run({ params, resultWords }));
   for (let step = 0; outcome?.status === 'outOfFuel'; step++) {
     if (plan.transplant) {
-      if (plan.alternate) traced = !traced;
-      machine = transplant(machine, traced, plan.costs);
+      if (plan.alternate) engine = NEXT_ENGINE[engine];
+      machine = transplant(machine, engine, plan.costs);
     }
     // Small top-ups first (a stop at nearly every instruction), growing so that every run ends.
     machine.addFuel((plan.topUps?.[step % plan.topUps.length] ?? 1) * 2 ** Math.floor(step / 12));
@@ -103,15 +114,14 @@ const costTable = fc.oneof(
   fc.array(fc.integer({ min: 0, max: 5 }), { minLength: OPCODE_TABLE.length, maxLength: OPCODE_TABLE.length }).map((costs) => FuelCostTable.fromArray(costs)),
 );
 
-describe('the block engine agrees with the stepper', () => {
+describe('the block engine agrees with the stepper, interpreted and compiled', () => {
   it('on stack programs: the whole final stack, traps and their pcs, memory, globals and fuel', () => {
     fc.assert(
       fc.property(stackProgram(), args, (p, values) => {
         const module = stackModule(p);
         const params = values.slice(0, p.params);
-        const blocks = observe(module, params, p.resultWords, { traced: false });
-        const stepped = observe(module, params, p.resultWords, { traced: true });
-        expect(blocks).toEqual(stepped);
+        const stepped = observe(module, params, p.resultWords, { engine: 'stepper' });
+        for (const engine of BLOCK_ENGINES) expect(observe(module, params, p.resultWords, { engine })).toEqual(stepped);
       }),
       { seed: 0xb10c, numRuns: 1500 },
     );
@@ -122,7 +132,8 @@ describe('the block engine agrees with the stepper', () => {
       fc.property(stackProgram({ i64: true }), args, (p, values) => {
         const module = stackModule(p);
         const params = values.slice(0, p.params);
-        expect(observe(module, params, p.resultWords, { traced: false })).toEqual(observe(module, params, p.resultWords, { traced: true }));
+        const stepped = observe(module, params, p.resultWords, { engine: 'stepper' });
+        for (const engine of BLOCK_ENGINES) expect(observe(module, params, p.resultWords, { engine })).toEqual(stepped);
       }),
       { seed: 0x1640, numRuns: 1500 },
     );
@@ -133,11 +144,10 @@ describe('the block engine agrees with the stepper', () => {
       fc.property(stackProgram(), args, costTable, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (p, values, costs, topUps, alternate) => {
         const module = stackModule(p);
         const params = values.slice(0, p.params);
-        const whole = observe(module, params, p.resultWords, { traced: true, costs });
+        const whole = observe(module, params, p.resultWords, { engine: 'stepper', costs });
         const limit = whole.fuel > 0n ? whole.fuel / 2n : 0n;
-        const stepped = observe(module, params, p.resultWords, { traced: true, costs, limit, topUps });
-        const blocks = observe(module, params, p.resultWords, { traced: false, costs, limit, topUps, transplant: true, alternate });
-        expect(blocks).toEqual(stepped);
+        const stepped = observe(module, params, p.resultWords, { engine: 'stepper', costs, limit, topUps });
+        for (const engine of BLOCK_ENGINES) expect(observe(module, params, p.resultWords, { engine, costs, limit, topUps, transplant: true, alternate })).toEqual(stepped);
         expect(stepped.fuel).toBe(whole.fuel);
       }),
       { seed: 0x3e7e, numRuns: 600 },
@@ -149,13 +159,18 @@ describe('the block engine agrees with the stepper', () => {
       fc.property(fc.array(statement, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 9 }), fc.integer(), costTable, fc.integer({ min: 0, max: 400 }), (statements, n, seed, costs, limit) => {
         const { code, labels } = assemble(program(statements, seed));
         const module = new RwasmModule({ code, sourcePc: labels.get('main')! });
-        expect(observe(module, [n], 1, { traced: false })).toEqual(observe(module, [n], 1, { traced: true }));
         const plan = { costs, limit: BigInt(limit), topUps: [3, 17] };
-        expect(observe(module, [n], 1, { ...plan, traced: false, transplant: true })).toEqual(observe(module, [n], 1, { ...plan, traced: true }));
-        // Program fuel alone (no engine metering), stopping at its ConsumeFuel checks.
-        expect(observe(module, [n], 1, { traced: false, limit: BigInt(limit), topUps: [5], transplant: true })).toEqual(
-          observe(module, [n], 1, { traced: true, limit: BigInt(limit), topUps: [5] }),
-        );
+        const stepped = [
+          observe(module, [n], 1, { engine: 'stepper' }),
+          observe(module, [n], 1, { ...plan, engine: 'stepper' }),
+          observe(module, [n], 1, { engine: 'stepper', limit: BigInt(limit), topUps: [5] }),
+        ];
+        for (const engine of BLOCK_ENGINES) {
+          expect(observe(module, [n], 1, { engine })).toEqual(stepped[0]);
+          expect(observe(module, [n], 1, { ...plan, engine, transplant: true })).toEqual(stepped[1]);
+          // Program fuel alone (no engine metering), stopping at its ConsumeFuel checks; every stop continued on the next engine.
+          expect(observe(module, [n], 1, { engine, limit: BigInt(limit), topUps: [5], transplant: true, alternate: true })).toEqual(stepped[2]);
+        }
       }),
       { seed: 0x100b, numRuns: 400 },
     );

@@ -1,0 +1,60 @@
+/**
+ * The compiled tier: where the host lets a program generate code (`new Function`), chains of the
+ * block engine's prepared code run as JavaScript that V8 (or any engine) compiles, on the
+ * interpreter's own state, stopping only by handing back to it (translate.ts says how that keeps
+ * every stop exact).
+ */
+import { RwasmError } from '../errors.js';
+import type { ChainTranslator, CompiledCode } from '../interpreter/compiled-code.js';
+import { compareI64, mulHigh } from '../interpreter/i64.js';
+import { COMPILED_PARAMETERS, FACTORY_PARAMETERS, translateRange } from './translate.js';
+
+/** Which engine runs a program: `auto` is `compiled` where code may be generated. */
+export type Tier = 'auto' | 'interpreter' | 'compiled';
+
+let generationAllowed: boolean | undefined;
+let defaultTier: Tier = 'auto';
+
+/**
+ * The tier of machines and runtimes created without one (initially `'auto'`): e.g. the
+ * interpreter everywhere for a process that must never generate code. The CLI sets it from
+ * `--tier` or `RWASM_TIER`.
+ */
+export function setDefaultTier(tier: Tier): void {
+  if (tier !== 'auto' && tier !== 'interpreter' && tier !== 'compiled') {
+    throw new RwasmError('InvalidArgument', `tier must be 'auto', 'interpreter' or 'compiled', not ${String(tier)}`);
+  }
+  defaultTier = tier;
+}
+
+/** Whether `new Function` works here (false under a Content-Security-Policy without 'unsafe-eval'); probed once. */
+export function codeGenerationAllowed(): boolean {
+  if (generationAllowed === undefined) {
+    try {
+      generationAllowed = (new Function('return 7') as () => number)() === 7;
+    } catch {
+      generationAllowed = false;
+    }
+  }
+  return generationAllowed;
+}
+
+/** The tier a request comes to: `compiled` needs code generation (and falls back without an error when refused). */
+export function resolveTier(requested: Tier | undefined): 'interpreter' | 'compiled' {
+  const tier = requested ?? defaultTier;
+  if (tier !== 'auto' && tier !== 'interpreter' && tier !== 'compiled') {
+    throw new RwasmError('InvalidArgument', `tier must be 'auto', 'interpreter' or 'compiled', not ${String(tier)}`);
+  }
+  if (tier === 'interpreter') return 'interpreter';
+  return codeGenerationAllowed() ? 'compiled' : 'interpreter';
+}
+
+/** The translator the block engine calls for each chain it lays out. */
+export const translateChain: ChainTranslator = (code, pcOfIp, from, to) => {
+  const body = translateRange(code, pcOfIp, from, to);
+  if (body === undefined) return undefined;
+  const factory = new Function(...FACTORY_PARAMETERS, `return function compiledChain(${COMPILED_PARAMETERS.join(', ')}) {\n${body}\n};`) as (
+    ...helpers: [typeof mulHigh, typeof compareI64]
+  ) => CompiledCode;
+  return factory(mulHigh, compareI64);
+};
