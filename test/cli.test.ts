@@ -10,9 +10,13 @@ import { genesisFixtures, rwasmFixtures, sharedDir, specTestsuiteDir } from './s
 import { T, buildWasm, op } from './support/wasm-builder.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return cliWith({}, ...argv);
+}
+
+async function cliWith(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t), env });
   return { code, out, err };
 }
 
@@ -71,7 +75,19 @@ describe('rwasm run', () => {
   it('runs with parameter words and prints results and fuel', async () => {
     const { code, out } = await cli('run', add, '--args', '2,40', '--results', '1', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual({ status: 'returned', results: [42], fuelConsumed: '3', trap: null });
+    expect(JSON.parse(out)).toEqual({ status: 'returned', results: [42], fuelConsumed: '3', trap: null, tier: 'compiled' });
+  });
+
+  it('runs on the tier --tier or RWASM_TIER names, the flag first; another name is a usage error', async () => {
+    const tierOf = async (env: Record<string, string>, ...flags: string[]) => {
+      const { code, out, err } = await cliWith(env, 'run', add, '--args', '2,40', '--results', '1', '--json', ...flags);
+      return code === 0 ? (JSON.parse(out) as { results: number[]; tier: string }) : { code, err };
+    };
+    expect(await tierOf({}, '--tier', 'interpreter')).toMatchObject({ results: [42], tier: 'interpreter' });
+    expect(await tierOf({ RWASM_TIER: 'interpreter' })).toMatchObject({ results: [42], tier: 'interpreter' });
+    expect(await tierOf({ RWASM_TIER: 'interpreter' }, '--tier', 'compiled')).toMatchObject({ results: [42], tier: 'compiled' });
+    expect(await tierOf({}, '--tier', 'fast')).toEqual({ code: 1, err: 'rwasm: --tier: fast is not one of auto, interpreter, compiled\n' });
+    expect(await tierOf({ RWASM_TIER: 'slow' })).toEqual({ code: 1, err: 'rwasm: RWASM_TIER: slow is not one of auto, interpreter, compiled\n' });
   });
 
   it('reports a trap by name', async () => {

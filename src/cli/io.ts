@@ -5,11 +5,14 @@ import { UsageError } from './args.js';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Environment variables the commands read (RWASM_TIER); none when left out. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const processIo: Io = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  env: process.env,
 };
 
 /** What a command returns: the process exit code. */

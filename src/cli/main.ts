@@ -20,8 +20,9 @@ commands:
   disasm <file.rwasm>                   one instruction per line, with functions and branch targets
   compile <in.wasm> -o <out.rwasm> [--config file.json]
                                         Wasm -> rWasm ({"preset":"fluent", ...} for Fluent's builds)
-  run <file.wasm|file.rwasm> [--invoke NAME] [--args 1,2] [--fuel N] [--json]
-                                        compile (Wasm) and run; rWasm input takes --results N and --fpu
+  run <file.wasm|file.rwasm> [--invoke NAME] [--args 1,2] [--fuel N] [--tier T] [--json]
+                                        compile (Wasm) and run; rWasm input takes --results N and --fpu;
+                                        --tier auto|interpreter|compiled (default: $RWASM_TIER, else auto)
   run <file> --state N | --input HEX | --consume-fuel [--fuel N] [--debug-log] [--json]
                                         run as a Fluent system runtime (main or deploy, Fluent's host):
                                         prints the exit code, output (hex) and fuel

@@ -12,6 +12,7 @@ import { SystemRuntime } from '../../runtime/system-runtime.js';
 import { trapMessage, trapName } from '../../format/trap-codes.js';
 import { f32FromBits, f64FromWords } from '../../interpreter/fpu.js';
 import { Machine, type RunOutcome, type TraceHook } from '../../interpreter/machine.js';
+import type { Tier } from '../../compiled/index.js';
 import { parseF32Bits, parseF64Bits, parseI32, parseI64 } from '../../../spec-tests/wast/index.js';
 import { checkFlags, parseArgs, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import { isWasm, readInput, type ExitCode, type Io } from '../io.js';
@@ -123,8 +124,19 @@ function prepareRwasm(bytes: Uint8Array, args: ParsedArgs): Prepared {
   return { module: RwasmModule.decode(bytes), fpu: args.flags.has('fpu'), params, resultWords, format: (words) => Array.from(words, (w) => w | 0) };
 }
 
-const PLAIN_FLAGS = ['json', 'fpu', 'args', 'results', 'fuel', 'invoke', 'config'];
-const SYSTEM_FLAGS = ['json', 'fpu', 'fuel', 'config', 'state', 'input', 'consume-fuel', 'debug-log'];
+const PLAIN_FLAGS = ['json', 'fpu', 'args', 'results', 'fuel', 'invoke', 'config', 'tier'];
+const SYSTEM_FLAGS = ['json', 'fpu', 'fuel', 'config', 'state', 'input', 'consume-fuel', 'debug-log', 'tier'];
+const TIERS: readonly Tier[] = ['auto', 'interpreter', 'compiled'];
+
+/** --tier, else $RWASM_TIER, else auto. */
+function tierOf(args: ParsedArgs, io: Io): Tier {
+  const flag = stringFlag(args, 'tier');
+  const text = flag ?? io.env?.RWASM_TIER ?? 'auto';
+  if (!(TIERS as readonly string[]).includes(text)) {
+    throw new UsageError(`${flag !== undefined ? '--tier' : 'RWASM_TIER'}: ${text} is not one of ${TIERS.join(', ')}`);
+  }
+  return text as Tier;
+}
 const BOOLEAN_FLAGS = new Set(['json', 'fpu', 'consume-fuel', 'debug-log']);
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -141,13 +153,14 @@ export function runFile(argv: string[], io: Io, extraFlags: readonly string[], t
   const system = args.flags.has('state') || args.flags.has('input') || args.flags.has('consume-fuel') || args.flags.has('debug-log');
   checkFlags(args, [...(system ? SYSTEM_FLAGS : PLAIN_FLAGS), ...extraFlags]);
   const bytes = readInput(args.positionals[0]);
-  return { args, summary: system ? runSystem(bytes, args, io, trace) : runPlain(bytes, args, trace) };
+  const tier = tierOf(args, io);
+  return { args, summary: system ? runSystem(bytes, args, io, tier, trace) : runPlain(bytes, args, tier, trace) };
 }
 
-function runPlain(bytes: Uint8Array, args: ParsedArgs, trace: TraceHook | undefined): Summary {
+function runPlain(bytes: Uint8Array, args: ParsedArgs, tier: Tier, trace: TraceHook | undefined): Summary {
   const prepared = isWasm(bytes) ? prepareWasm(bytes, args) : prepareRwasm(bytes, args);
   const fuelLimit = parseCount(stringFlag(args, 'fuel'), '--fuel');
-  const machine = new Machine(prepared.module, { fpu: prepared.fpu, fuelLimit, trace });
+  const machine = new Machine(prepared.module, { fpu: prepared.fpu, fuelLimit, trace, tier });
   let outcome: RunOutcome = machine.instantiate();
   if (outcome.status === 'returned') outcome = machine.run({ params: prepared.params, resultWords: prepared.resultWords });
   const trap = outcome.status === 'trapped' ? trapName(outcome.trap) : outcome.status === 'outOfFuel' ? 'OutOfFuel' : null;
@@ -156,7 +169,7 @@ function runPlain(bytes: Uint8Array, args: ParsedArgs, trace: TraceHook | undefi
     outcome.status === 'trapped' ? ` ${trapName(outcome.trap)} (${trapMessage(outcome.trap)}) at pc ${outcome.pc}`
     : outcome.status === 'outOfFuel' ? ` at pc ${outcome.pc}` : '';
   return {
-    json: { status: outcome.status, results, fuelConsumed: machine.fuelConsumed().toString(), trap },
+    json: { status: outcome.status, results, fuelConsumed: machine.fuelConsumed().toString(), trap, tier: machine.tier },
     text: `${outcome.status}${detail}\nresults ${results.join(', ') || '(none)'}\nfuel consumed ${machine.fuelConsumed()}\n`,
     failed: outcome.status === 'trapped' || outcome.status === 'outOfFuel',
   };
@@ -170,7 +183,7 @@ function parseHex(text: string | undefined): Uint8Array {
 }
 
 /** Fluent's way: a SystemRuntime frame at depth 1 with the Fluent host; `main` or `deploy` by --state. */
-function runSystem(bytes: Uint8Array, args: ParsedArgs, io: Io, trace: TraceHook | undefined): Summary {
+function runSystem(bytes: Uint8Array, args: ParsedArgs, io: Io, tier: Tier, trace: TraceHook | undefined): Summary {
   const fpu = args.flags.has('fpu');
   const module = isWasm(bytes)
     ? compileWasm(bytes, { ...fluentSystemConfig(), ...(loadConfig(stringFlag(args, 'config')) ?? {}), fpu }).module
@@ -189,6 +202,7 @@ function runSystem(bytes: Uint8Array, args: ParsedArgs, io: Io, trace: TraceHook
     fpu,
     debugLog,
     trace,
+    tier,
   });
   const result = runtime.execute();
   const status = runtime.suspended ?? 'finished';
