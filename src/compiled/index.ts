@@ -9,7 +9,7 @@ import type { ChainTranslator, CompiledCode } from '../interpreter/compiled-code
 import { compareI64, mulHigh } from '../interpreter/i64.js';
 import { COMPILED_PARAMETERS, FACTORY_PARAMETERS, translateRange } from './translate.js';
 
-/** Which engine runs a program: `auto` is `compiled` where code may be generated. */
+/** Which engine runs a program: `auto` is `compiled` where code may be generated, translating what runs often. */
 export type Tier = 'auto' | 'interpreter' | 'compiled';
 
 let generationAllowed: boolean | undefined;
@@ -47,6 +47,16 @@ export function resolveTier(requested: Tier | undefined): 'interpreter' | 'compi
   }
   if (tier === 'interpreter') return 'interpreter';
   return codeGenerationAllowed() ? 'compiled' : 'interpreter';
+}
+
+/**
+ * How a program is prepared for a requested tier: `'compiled'` translates each chain as it is
+ * laid out, `'auto'` a chain once one of its blocks has run a few times (so start-up stays the
+ * interpreter's, and code that runs once is never translated).
+ */
+export function translationFor(requested: Tier | undefined): { translator: ChainTranslator | undefined; translateEagerly: boolean } {
+  if (resolveTier(requested) === 'interpreter') return { translator: undefined, translateEagerly: false };
+  return { translator: translateChain, translateEagerly: (requested ?? defaultTier) === 'compiled' };
 }
 
 /** The translator the block engine calls for each chain it lays out. */

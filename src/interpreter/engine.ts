@@ -208,7 +208,7 @@ export enum Op {
   Leave, // [op, pc, h]: continue at pc outside this unit
   SlowPath, // [op, h]: the stepper runs this block
   Lazy, // [op, stub]: lower the block the program's stub names (and what it falls into), then continue there
-  Compiled, // [op, index, ip]: at a block's start, run the program's compiled code `index` from here (-1: none, step over)
+  Compiled, // [op, index, ip]: at a block's start, run the program's compiled code `index` from here (negative: a countdown to translation, step over)
 }
 
 /** Words an op takes, by op (for walking prepared code). */
@@ -1601,6 +1601,10 @@ export function runBlocks(m: ExecutionContext): Exit {
         // Compiled code never stops a run: it returns where the interpreter goes on.
         const index = code[(ip + 1) | 0]!;
         if (index < 0) {
+          // Not translated yet: count down; at zero, translate this block's chain and enter it.
+          const count = index + 1;
+          if (count === 0 && program.translateAt(ip)) break;
+          if (count !== 0) code[(ip + 1) | 0] = count;
           ip += 3;
           break;
         }

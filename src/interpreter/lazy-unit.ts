@@ -57,6 +57,8 @@ export class LazyUnit {
     private readonly stubId: (index: number) => number,
     /** Told of each chain laid out: its first block's ip and the end of all it emitted. */
     private readonly chainLowered?: (first: number, end: number) => void,
+    /** What each block's Compiled op starts with: its countdown to translation. */
+    private readonly compiledCountdown = -1,
   ) {
     this.ipOfBlock = new Int32Array(unit.blocks.length).fill(-1);
   }
@@ -76,7 +78,7 @@ export class LazyUnit {
       const ip = out.size;
       if (first < 0) first = ip;
       // The compiled tier enters at any block: its op is where this one starts.
-      if (this.chainLowered) out.emit2(Op.Compiled, block.start, -1, ip);
+      if (this.chainLowered) out.emit2(Op.Compiled, block.start, this.compiledCountdown, ip);
       this.ipOfBlock[block.index] = ip;
       this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
       const next = unit.blocks[block.index + 1];

@@ -11,7 +11,7 @@ import { Program, prepareProgram } from './program.js';
 import { step } from './stepper.js';
 import { Store } from './store.js';
 import { widthAt } from './units.js';
-import { codeGenerationAllowed, resolveTier, translateChain, type Tier } from '../compiled/index.js';
+import { codeGenerationAllowed, translationFor, type Tier } from '../compiled/index.js';
 
 export interface MachineOptions {
   /** Execute FPU opcodes (default false: they trap IllegalOpcode, as in the reference's default build). */
@@ -160,8 +160,8 @@ export class Machine implements ExecutionContext {
   constructor(moduleOrProgram: RwasmModule | Program, options: MachineOptions = {}) {
     const given = moduleOrProgram instanceof Program ? moduleOrProgram : undefined;
     const traced = options.trace !== undefined;
-    const translator = !traced && resolveTier(options.tier) === 'compiled' ? translateChain : undefined;
-    this.program = given ?? prepareProgram(moduleOrProgram as RwasmModule, { fpu: options.fpu ?? false, fuelCosts: options.fuelCosts, trace: traced, translator });
+    const translation = traced ? {} : translationFor(options.tier);
+    this.program = given ?? prepareProgram(moduleOrProgram as RwasmModule, { fpu: options.fpu ?? false, fuelCosts: options.fuelCosts, trace: traced, ...translation });
     if (given && options.tier !== undefined && options.tier !== 'auto' && (options.tier === 'compiled') !== given.compiledTier && !traced && codeGenerationAllowed()) {
       throw new RwasmError('InvalidArgument', `the program was prepared for the ${given.compiledTier ? 'compiled' : 'interpreter'} tier, the machine asks for ${options.tier}`);
     }

@@ -27,8 +27,10 @@ export interface PrepareOptions {
   fuelCosts?: FuelCostTable | undefined;
   /** Every instruction calls the machine's trace hook: such programs run on the stepper alone. */
   trace?: boolean;
-  /** The compiled tier: chains of prepared code are translated as they are laid out. */
+  /** The compiled tier: chains of prepared code are translated to JavaScript. */
   translator?: ChainTranslator | undefined;
+  /** With a translator: each chain as it is laid out (true), or once one of its blocks has run HOT_ENTRIES times (default). */
+  translateEagerly?: boolean;
 }
 
 const MAX_OPCODE = Math.max(...OPCODE_TABLE.map(([, code]) => code));
@@ -66,6 +68,10 @@ export class Program {
   private readonly costOf: ((pc: number) => number) | undefined;
   private readonly growthListeners: Array<() => void> = [];
   private readonly translator: ChainTranslator | undefined;
+  private readonly translateEagerly: boolean;
+  /** The chains laid out so far, in code order (for finding the chain of a block that became hot). */
+  private readonly chainStarts: number[] = [];
+  private readonly chainEnds: number[] = [];
   /** The compiled tier's functions, by the index their Compiled op carries. */
   readonly compiled: CompiledCode[] = [];
 
@@ -81,6 +87,7 @@ export class Program {
     this.traced = options.trace ?? false;
     this.fuelCosts = options.fuelCosts;
     this.translator = this.traced ? undefined : options.translator;
+    this.translateEagerly = options.translateEagerly ?? false;
     if (this.fuelCosts) {
       const costs = new Uint32Array(MAX_OPCODE + 1);
       for (const [, code] of OPCODE_TABLE) costs[code] = this.fuelCosts.costOf(code);
@@ -205,6 +212,29 @@ export class Program {
    * (each told its function; until then they only step over). A block longer than
    * BLOCK_OPS_CAP stays with the interpreter.
    */
+  private chainLaidOut(first: number, end: number): void {
+    this.chainStarts.push(first);
+    this.chainEnds.push(end);
+    if (this.translateEagerly) this.translateChain(first, end);
+  }
+
+  /**
+   * Called by a block's Compiled op whose count ran out: translates the chain holding it; false
+   * when nothing was translated (its Compiled ops then step over for good).
+   */
+  translateAt(ip: number): boolean {
+    const starts = this.chainStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= ip) lo = mid;
+      else hi = mid - 1;
+    }
+    this.translateChain(starts[lo]!, this.chainEnds[lo]!);
+    return this.prepared.code[ip + 1]! >= 0;
+  }
+
   private translateChain(first: number, end: number): void {
     const prepared = this.prepared;
     const { code, pcOfIp } = prepared;
@@ -231,10 +261,8 @@ export class Program {
       const from = entries[k]!;
       const to = j < entries.length ? entries[j]! : end;
       const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator!(code, pcOfIp, from, to) : undefined;
-      if (compiled) {
-        const index = this.compiled.push(compiled) - 1;
-        for (let e = k; e < j; e++) code[entries[e]! + 1] = index;
-      }
+      const index = compiled ? this.compiled.push(compiled) - 1 : NOT_TRANSLATED;
+      for (let e = k; e < j; e++) code[entries[e]! + 1] = index;
       k = j;
     }
   }
@@ -256,7 +284,8 @@ export class Program {
         if (headed && this.ipOfPc[block.start]! < 0) this.ipOfPc[block.start] = block.ip;
       },
       (index) => this.stubs.push({ unit: lazy, index }) - 1,
-      this.translator ? (first, end) => this.translateChain(first, end) : undefined,
+      this.translator ? (first, end) => this.chainLaidOut(first, end) : undefined,
+      this.translateEagerly ? -1 : -HOT_ENTRIES,
     );
     this.units.push(lazy);
     const unitOfPc = this.unitOfPc!;
@@ -273,6 +302,11 @@ export class Program {
     return lazy;
   }
 }
+
+/** How many times a block's Compiled op steps over before its chain is translated (in the default, lazy mode). */
+export const HOT_ENTRIES = 16;
+/** The count of a Compiled op whose chain was not translated: it steps over (for about 2^31 more passes before it asks again). */
+const NOT_TRANSLATED = -0x7fffffff;
 
 /** Ops per generated function: engines stop optimising, or take long to, far above this. */
 const FUNCTION_OPS = 4000;
@@ -309,7 +343,8 @@ export function prepareProgram(module: RwasmModule, options: PrepareOptions = {}
     costsId = costTableIds.get(costs) ?? 0;
     if (costsId === 0) costTableIds.set(costs, (costsId = nextCostTableId++));
   }
-  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}${options.translator && !options.trace ? 1 : 0}:${costsId}`;
+  const tier = options.translator && !options.trace ? (options.translateEagerly ? 2 : 1) : 0;
+  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}${tier}:${costsId}`;
   let variants = programs.get(module);
   if (!variants) {
     module.verify();

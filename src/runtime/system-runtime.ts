@@ -19,7 +19,7 @@ import { FuelCostTable } from '../interpreter/fuel-costs.js';
 import type { HostFunction } from '../interpreter/host.js';
 import { Machine, type RunOutcome, type TraceHook } from '../interpreter/machine.js';
 import type { Program } from '../interpreter/program.js';
-import { resolveTier, translateChain, type Tier } from '../compiled/index.js';
+import { translationFor, type Tier } from '../compiled/index.js';
 import { RuntimeContext, STATE_DEPLOY, STATE_MAIN, u64, i64, type ExecutionResult } from './context.js';
 import { ExitCode } from './exit-code.js';
 import { fluentHostFunctions, markSyscallEnvironment, type HostHandlers, type SyscallEnvironment } from './fluent-host.js';
@@ -221,7 +221,7 @@ export class SystemRuntime implements SyscallEnvironment {
         fpu,
         fuelCosts,
         trace: options.trace !== undefined,
-        translator: options.trace === undefined && resolveTier(options.tier) === 'compiled' ? translateChain : undefined,
+        ...(options.trace === undefined ? translationFor(options.tier) : {}),
       }),
       consumeFuel,
       fuelCosts,

@@ -19,8 +19,8 @@ function build(items: AsmItem[]): RwasmModule {
 }
 
 /** The outcome and fuel on a tier, or on the stepper (a traced machine). */
-function runOn(module: RwasmModule, engine: 'stepper' | 'interpreter' | 'compiled', params: number[], resultWords: number, fuelLimit?: bigint): { outcome: unknown; fuel: bigint; compiled: number } {
-  const machine = new Machine(module, { tier: engine === 'compiled' ? 'compiled' : 'interpreter', trace: engine === 'stepper' ? () => {} : undefined, fuelLimit, maxMemoryPages: 2 });
+function runOn(module: RwasmModule, engine: 'stepper' | 'interpreter' | 'compiled' | 'auto', params: number[], resultWords: number, fuelLimit?: bigint): { outcome: unknown; fuel: bigint; compiled: number } {
+  const machine = new Machine(module, { tier: engine === 'stepper' ? 'interpreter' : engine, trace: engine === 'stepper' ? () => {} : undefined, fuelLimit, maxMemoryPages: 2 });
   machine.instantiate();
   const outcome: RunOutcome = machine.run({ params, resultWords });
   return { outcome: outcome.status === 'returned' ? Array.from(outcome.results) : outcome, fuel: machine.fuelConsumed(), compiled: machine.program.compiled.length };
@@ -43,6 +43,29 @@ describe('tier selection', () => {
     interpreted.run({ params: [5000], resultWords: 1 });
     expect(interpreted.program.compiled.length).toBe(0);
     expect(new Machine(module, { tier: 'compiled', trace: () => {} }).tier).toBe('interpreter');
+  });
+
+  it('auto translates a chain once it has run a few times, in the middle of a run, and stops where the stepper stops', () => {
+    // A new module each time: programs (and what they translated) are shared by every machine of a module.
+    const loop = () => build([
+      ins.Return(),
+      label('main'),
+      label('loop'),
+      ins.ConsumeFuel(3),
+      ins.LocalGet(1), to.BrIfEqz('end'),
+      ins.LocalGet(2), ins.LocalGet(2), ins.LocalGet(3), ins.I32Mul(), ins.I32Add(), ins.LocalSet(2),
+      ins.LocalGet(1), ins.I32Const(1), ins.I32Sub(), ins.LocalSet(1),
+      to.Br('loop'),
+      label('end'),
+      ins.Return(),
+    ]);
+    for (const limit of [undefined, 0n, 40n, 777n, 1501n]) {
+      const stepped = runOn(loop(), 'stepper', [3, 500], 2, limit);
+      const auto = runOn(loop(), 'auto', [3, 500], 2, limit);
+      expect({ ...auto, compiled: 0 }).toEqual({ ...stepped, compiled: 0 });
+      // translated once the loop has run more than a few times (3 fuel an iteration)
+      expect([limit, auto.compiled > 0]).toEqual([limit, stepped.fuel > 3n * 20n]);
+    }
   });
 
   it('a program prepared for one tier is refused for the other; a tier that does not exist is refused', () => {

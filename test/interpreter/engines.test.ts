@@ -33,14 +33,17 @@ function describeOutcome(outcome: RunOutcome, machine: Machine): unknown {
   }
 }
 
-/** The stepper (a traced machine), the block engine interpreting its prepared code, or running it compiled. */
-type Engine = 'stepper' | 'interpreter' | 'compiled';
-const NEXT_ENGINE: Record<Engine, Engine> = { stepper: 'interpreter', interpreter: 'compiled', compiled: 'stepper' };
-const BLOCK_ENGINES = ['interpreter', 'compiled'] as const;
+/**
+ * The stepper (a traced machine), the block engine interpreting its prepared code, or running it
+ * compiled: every chain as it is laid out (compiled), or once it has run a few times (auto).
+ */
+type Engine = 'stepper' | 'interpreter' | 'compiled' | 'auto';
+const NEXT_ENGINE: Record<Engine, Engine> = { stepper: 'interpreter', interpreter: 'compiled', compiled: 'auto', auto: 'stepper' };
+const BLOCK_ENGINES = ['interpreter', 'compiled', 'auto'] as const;
 
 function machineOn(module: RwasmModule, engine: Engine, costs: FuelCostTable | undefined): Machine {
-  const machine = new Machine(module, { trace: engine === 'stepper' ? NO_HOOK : undefined, tier: engine === 'compiled' ? 'compiled' : 'interpreter', fuelCosts: costs, maxMemoryPages: 4 });
-  if (engine === 'compiled' && machine.tier !== 'compiled') throw new Error('no compiled tier here');
+  const machine = new Machine(module, { trace: engine === 'stepper' ? NO_HOOK : undefined, tier: engine === 'stepper' ? 'interpreter' : engine, fuelCosts: costs, maxMemoryPages: 4 });
+  if ((engine === 'compiled' || engine === 'auto') && machine.tier !== 'compiled') throw new Error('no compiled tier here');
   return machine;
 }
 
