@@ -21,7 +21,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModuleCache, RuntimeContext, STATE_DEPLOY, STATE_MAIN, SystemRuntime, decodeInvocationParams, type ExecutionResult, type TraceHook } from '../../src/index.js';
+import { ModuleCache, RuntimeContext, STATE_DEPLOY, STATE_MAIN, SystemRuntime, decodeInvocationParams, type ExecutionResult, type Tier, type TraceHook } from '../../src/index.js';
 import { genesisFixture, sharedDir } from './shared.js';
 
 // ------------------------------------------------------------------ byte helpers
@@ -233,6 +233,10 @@ export interface EvmWorkloadOptions {
   scenario: 'hello' | 'storage';
   /** How many times to repeat the scenario (each time with fresh storage). */
   rounds: number;
+  /** The engine tier (default: the library's default). */
+  tier?: Tier;
+  /** The module cache to run in (default: a new one, so the instance is this workload's own). */
+  cache?: ModuleCache;
 }
 
 export interface EvmWorkloadSummary {
@@ -260,7 +264,7 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
   const helloInit = hex(readFileSync(join(contracts, 'HelloWorld.bin'), 'utf8'));
   const storageInit = hex(readFileSync(join(contracts, 'Storage.bin'), 'utf8'));
   // A private cache, so the traced instance is this workload's own.
-  const cache = new ModuleCache();
+  const cache = options.cache ?? new ModuleCache();
   const segment = options.segment ?? (<T>(run: () => T) => run());
   let frames = 0;
   let segments = 0;
@@ -274,6 +278,7 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
       codeHash,
       cache,
       trace: options.trace,
+      tier: options.tier,
       context: new RuntimeContext({ fuelLimit: ctx.gasLimit * 20n, state, callDepth: 1, input: newFrameInput(metadata, input, ctx) }),
     });
     let result: ExecutionResult = segment(() => runtime.execute());

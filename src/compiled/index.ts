@@ -51,8 +51,10 @@ export function resolveTier(requested: Tier | undefined): 'interpreter' | 'compi
 
 /**
  * How a program is prepared for a requested tier: `'compiled'` translates each chain as it is
- * laid out, `'auto'` a chain once one of its blocks has run a few times (so start-up stays the
- * interpreter's, and code that runs once is never translated).
+ * laid out, `'auto'` a chain with a loop of its own once one of its blocks has run a few times
+ * (so start-up stays the interpreter's, code that runs once is never translated, and straight
+ * code between calls, where entering and leaving compiled code costs more than it saves, stays
+ * interpreted).
  */
 export function translationFor(requested: Tier | undefined): { translator: ChainTranslator | undefined; translateEagerly: boolean } {
   if (resolveTier(requested) === 'interpreter') return { translator: undefined, translateEagerly: false };
@@ -60,8 +62,8 @@ export function translationFor(requested: Tier | undefined): { translator: Chain
 }
 
 /** The translator the block engine calls for each chain it lays out. */
-export const translateChain: ChainTranslator = (code, pcOfIp, from, to) => {
-  const body = translateRange(code, pcOfIp, from, to);
+export const translateChain: ChainTranslator = (code, pcOfIp, from, to, loopsOnly) => {
+  const body = translateRange(code, pcOfIp, from, to, loopsOnly);
   if (body === undefined) return undefined;
   const factory = new Function(...FACTORY_PARAMETERS, `return function compiledChain(${COMPILED_PARAMETERS.join(', ')}) {\n${body}\n};`) as (
     ...helpers: [typeof mulHigh, typeof compareI64]

@@ -106,9 +106,10 @@ const STORE: Partial<Record<Op, [number, (a: string, v: string) => string]>> = {
 
 /**
  * The body of a function running the ops in [from, to), entered at any of its Compiled ops
- * (`entry`); undefined when the range has nothing worth translating.
+ * (`entry`); undefined when the range has nothing worth translating, or, with `loopsOnly`, no
+ * loop of its own (straight code between calls gains less than entering and leaving costs).
  */
-export function translateRange(code: Int32Array, pcOfIp: Int32Array, from: number, to: number): string | undefined {
+export function translateRange(code: Int32Array, pcOfIp: Int32Array, from: number, to: number, loopsOnly = false): string | undefined {
   const ops = scan(code, pcOfIp, from, to);
   if (!ops || ops.length === 0) return undefined;
   const starts = new Set(ops.map((o) => o.ip));
@@ -123,7 +124,15 @@ export function translateRange(code: Int32Array, pcOfIp: Int32Array, from: numbe
     if (o.op === Op.BrTable) return Array.from({ length: w(2) }, (_, k) => w(3 + k));
     return [];
   };
-  for (const o of ops) for (const t of targetsOf(o)) if (starts.has(t)) labels.add(t);
+  let loops = false;
+  for (const o of ops) {
+    for (const t of targetsOf(o)) {
+      if (!starts.has(t)) continue;
+      labels.add(t);
+      if (t <= o.ip) loops = true;
+    }
+  }
+  if (loopsOnly && !loops) return undefined;
 
   const usesFuel = ops.some((o) => o.op === Op.Fuel);
   const leave = (ip: number) => `{ ${usesFuel ? 'fuelBox[0] = fuel; ' : ''}return ${ip}; }`;
@@ -145,7 +154,7 @@ export function translateRange(code: Int32Array, pcOfIp: Int32Array, from: numbe
   }
   const last = ops[ops.length - 1]!;
   // An entry that is no label of this code (none is): the interpreter steps over its Compiled op.
-  lines.push(leave(last.ip + last.width), 'default: return label + 3;', '}', '}');
+  lines.push(leave(last.ip + last.width), 'default: return label + 4;', '}', '}');
   if (translated === 0) return undefined;
   return lines.join('\n');
 }

@@ -10,5 +10,8 @@
  */
 export type CompiledCode = (stack: Int32Array, sp: number, memory: Uint8Array, view: DataView, memLen: number, globals: Int32Array, fuelBox: Float64Array, entry: number) => number;
 
-/** A function running the ops in [from, to) of `code`, or undefined when the range is not worth it. */
-export type ChainTranslator = (code: Int32Array, pcOfIp: Int32Array, from: number, to: number) => CompiledCode | undefined;
+/**
+ * A function running the ops in [from, to) of `code`, or undefined when the range is not worth
+ * it (with `loopsOnly`: when it has no loop of its own).
+ */
+export type ChainTranslator = (code: Int32Array, pcOfIp: Int32Array, from: number, to: number, loopsOnly: boolean) => CompiledCode | undefined;

@@ -208,7 +208,7 @@ export enum Op {
   Leave, // [op, pc, h]: continue at pc outside this unit
   SlowPath, // [op, h]: the stepper runs this block
   Lazy, // [op, stub]: lower the block the program's stub names (and what it falls into), then continue there
-  Compiled, // [op, index, ip]: at a block's start, run the program's compiled code `index` from here (negative: a countdown to translation, step over)
+  Compiled, // [op, index, ip, spare]: at a block's start, run the program's compiled code `index` from here (negative: a countdown to translation, step over)
 }
 
 /** Words an op takes, by op (for walking prepared code). */
@@ -228,7 +228,7 @@ export const OP_WORDS: Readonly<Record<number, number>> = (() => {
   set(4, Op.Meter);
   set(3, Op.Fuel, Op.BrNez, Op.BrEqz, Op.ReturnCall, Op.Trap, Op.Leave);
   set(2, Op.Lazy);
-  set(3, Op.Compiled);
+  set(4, Op.Compiled);
   set(4, Op.TableCopy, Op.TableInit, Op.Call, Op.Syscall);
   for (let op = Op.BrEq; op <= Op.BrGeUI; op++) words[op] = 4;
   set(6, Op.I64Add, Op.I64Sub, Op.I64Mul, Op.I64AddI, Op.I64MulI, Op.I64, Op.And64, Op.Or64, Op.Xor64, Op.AndNot64);
@@ -1605,7 +1605,7 @@ export function runBlocks(m: ExecutionContext): Exit {
           const count = index + 1;
           if (count === 0 && program.translateAt(ip)) break;
           if (count !== 0) code[(ip + 1) | 0] = count;
-          ip += 3;
+          ip += 4;
           break;
         }
         fuelBox[0] = fuel;

@@ -78,7 +78,7 @@ export class LazyUnit {
       const ip = out.size;
       if (first < 0) first = ip;
       // The compiled tier enters at any block: its op is where this one starts.
-      if (this.chainLowered) out.emit2(Op.Compiled, block.start, this.compiledCountdown, ip);
+      if (this.chainLowered) out.emit3(Op.Compiled, block.start, this.compiledCountdown, ip, 0);
       this.ipOfBlock[block.index] = ip;
       this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
       const next = unit.blocks[block.index + 1];

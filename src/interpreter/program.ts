@@ -260,9 +260,20 @@ export class Program {
       while (j < entries.length && opsBefore[j + 1]! - opsBefore[k]! <= FUNCTION_OPS) j++;
       const from = entries[k]!;
       const to = j < entries.length ? entries[j]! : end;
-      const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator!(code, pcOfIp, from, to) : undefined;
+      const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator!(code, pcOfIp, from, to, !this.translateEagerly) : undefined;
       const index = compiled ? this.compiled.push(compiled) - 1 : NOT_TRANSLATED;
-      for (let e = k; e < j; e++) code[entries[e]! + 1] = index;
+      for (let e = k; e < j; e++) {
+        const at = entries[e]!;
+        code[at + 1] = index;
+        // Left to the interpreter: calls and returns into the block skip its Compiled op, entering
+        // after it (the range check moves into the op's last two words, which it no longer needs).
+        const pc = pcOfIp[at]!;
+        if (!compiled && this.ipOfPc[pc] === at) {
+          code[at + 2] = code[at - 2]!;
+          code[at + 3] = code[at - 1]!;
+          this.ipOfPc[pc] = at + 4;
+        }
+      }
       k = j;
     }
   }
