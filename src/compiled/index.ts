@@ -7,7 +7,7 @@
 import { RwasmError } from '../errors.js';
 import type { ChainTranslator, CompiledCode } from '../interpreter/compiled-code.js';
 import { compareI64, mulHigh } from '../interpreter/i64.js';
-import { COMPILED_PARAMETERS, FACTORY_PARAMETERS, translateRange } from './translate.js';
+import { COMPILED_PARAMETERS, FACTORY_PARAMETERS, translateRanges } from './translate.js';
 
 /** Which engine runs a program: `auto` is `compiled` where code may be generated, translating what runs often. */
 export type Tier = 'auto' | 'interpreter' | 'compiled';
@@ -62,8 +62,8 @@ export function translationFor(requested: Tier | undefined): { translator: Chain
 }
 
 /** The translator the block engine calls for each chain it lays out. */
-export const translateChain: ChainTranslator = (code, pcOfIp, from, to, loopsOnly) => {
-  const body = translateRange(code, pcOfIp, from, to, loopsOnly);
+export const translateChain: ChainTranslator = (code, pcOfIp, ranges, opsPerExit) => {
+  const body = translateRanges(code, pcOfIp, ranges, opsPerExit);
   if (body === undefined) return undefined;
   const factory = new Function(...FACTORY_PARAMETERS, `return function compiledChain(${COMPILED_PARAMETERS.join(', ')}) {\n${body}\n};`) as (
     ...helpers: [typeof mulHigh, typeof compareI64]

@@ -20,6 +20,8 @@ import { Op, OP_WORDS } from '../interpreter/engine.js';
 export const COMPILED_PARAMETERS = ['stack', 'sp', 'memory', 'view', 'memLen', 'globals', 'fuelBox', 'entry'] as const;
 export const FACTORY_PARAMETERS = ['mulHigh', 'compareI64'] as const;
 
+/** Ops that leave compiled code for the interpreter as a matter of course (calls and returns). */
+const EXITS = new Set<Op>([Op.Call, Op.CallIndirect, Op.ReturnCall, Op.ReturnCallIndirect, Op.Return, Op.Syscall]);
 /** Larger br_tables stay with the interpreter (an op of its own there, a huge switch here). */
 const MAX_TABLE_CASES = 1024;
 
@@ -105,15 +107,22 @@ const STORE: Partial<Record<Op, [number, (a: string, v: string) => string]>> = {
 };
 
 /**
- * The body of a function running the ops in [from, to), entered at any of its Compiled ops
- * (`entry`); undefined when the range has nothing worth translating, or, with `loopsOnly`, no
- * loop of its own (straight code between calls gains less than entering and leaving costs).
+ * The body of a function running the ops in `ranges` (each [from, to) of prepared code), entered
+ * at any of their Compiled ops (`entry`); undefined when there is nothing worth translating, or,
+ * with `opsPerExit` > 0, no loop or fewer ops than that per call and return (straight code, and
+ * code that leaves for calls every few ops, gain less than entering and leaving costs).
  */
-export function translateRange(code: Int32Array, pcOfIp: Int32Array, from: number, to: number, loopsOnly = false): string | undefined {
-  const ops = scan(code, pcOfIp, from, to);
-  if (!ops || ops.length === 0) return undefined;
-  const starts = new Set(ops.map((o) => o.ip));
-  const labels = new Set<number>(ops.filter((o) => o.op === Op.Compiled).map((o) => o.ip));
+export function translateRanges(code: Int32Array, pcOfIp: Int32Array, ranges: ReadonlyArray<readonly [number, number]>, opsPerExit = 0): string | undefined {
+  const scanned: Scanned[][] = [];
+  for (const [from, to] of ranges) {
+    const ops = scan(code, pcOfIp, from, to);
+    if (!ops) return undefined;
+    scanned.push(ops);
+  }
+  const all = scanned.flat();
+  if (all.length === 0) return undefined;
+  const starts = new Set(all.map((o) => o.ip));
+  const labels = new Set<number>(all.filter((o) => o.op === Op.Compiled).map((o) => o.ip));
   const targetsOf = (o: Scanned): number[] => {
     const w = (k: number) => code[o.ip + k]!;
     if (o.op === Op.Jump) return [w(1)];
@@ -125,36 +134,49 @@ export function translateRange(code: Int32Array, pcOfIp: Int32Array, from: numbe
     return [];
   };
   let loops = false;
-  for (const o of ops) {
+  for (const o of all) {
     for (const t of targetsOf(o)) {
       if (!starts.has(t)) continue;
       labels.add(t);
+      // a branch back, or into another range: control can come round again
       if (t <= o.ip) loops = true;
     }
   }
-  if (loopsOnly && !loops) return undefined;
+  if (opsPerExit > 0) {
+    // Exits: calls and returns, and a br_table's targets elsewhere (a dispatch that leaves on most of its cases).
+    let exits = 0;
+    for (const o of all) {
+      if (EXITS.has(o.op)) exits++;
+      else if (o.op === Op.BrTable) exits += targetsOf(o).filter((t) => !labels.has(t)).length;
+    }
+    if (!loops || all.length < opsPerExit * exits) return undefined;
+  }
 
-  const usesFuel = ops.some((o) => o.op === Op.Fuel);
+  const usesFuel = all.some((o) => o.op === Op.Fuel);
   const leave = (ip: number) => `{ ${usesFuel ? 'fuelBox[0] = fuel; ' : ''}return ${ip}; }`;
   const goTo = (ip: number) => (labels.has(ip) ? `{ label = ${ip}; continue; }` : leave(ip));
   let translated = 0;
   const lines: string[] = [];
   if (usesFuel) lines.push('let fuel = fuelBox[0];');
   lines.push('let label = entry;', 'for (;;) {', 'switch (label) {');
-  for (const o of ops) {
-    if (labels.has(o.ip)) lines.push(`case ${o.ip}:`);
-    if (o.op === Op.Compiled) continue; // where the interpreter comes in: nothing to do here
-    const statement = translateOp(code, o, goTo, leave);
-    if (statement === undefined) {
-      lines.push(leave(o.ip));
-      continue;
+  for (const ops of scanned) {
+    for (const o of ops) {
+      if (labels.has(o.ip)) lines.push(`case ${o.ip}:`);
+      if (o.op === Op.Compiled) continue; // where the interpreter comes in: nothing to do here
+      const statement = translateOp(code, o, goTo, leave);
+      if (statement === undefined) {
+        lines.push(leave(o.ip));
+        continue;
+      }
+      translated++;
+      lines.push(statement);
     }
-    translated++;
-    lines.push(statement);
+    // Past the end of a range: what follows in memory is not this code's.
+    const last = ops[ops.length - 1];
+    if (last) lines.push(leave(last.ip + last.width));
   }
-  const last = ops[ops.length - 1]!;
   // An entry that is no label of this code (none is): the interpreter steps over its Compiled op.
-  lines.push(leave(last.ip + last.width), 'default: return label + 4;', '}', '}');
+  lines.push('default: return label + 4;', '}', '}');
   if (translated === 0) return undefined;
   return lines.join('\n');
 }

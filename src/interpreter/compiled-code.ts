@@ -11,7 +11,8 @@
 export type CompiledCode = (stack: Int32Array, sp: number, memory: Uint8Array, view: DataView, memLen: number, globals: Int32Array, fuelBox: Float64Array, entry: number) => number;
 
 /**
- * A function running the ops in [from, to) of `code`, or undefined when the range is not worth
- * it (with `loopsOnly`: when it has no loop of its own).
+ * A function running the ops in `ranges` of `code` (each [from, to)), or undefined when they are
+ * not worth it. `opsPerExit` > 0 asks for a loop and at least that many ops per call or return
+ * (where compiled code leaves for the interpreter); 0 takes anything.
  */
-export type ChainTranslator = (code: Int32Array, pcOfIp: Int32Array, from: number, to: number, loopsOnly: boolean) => CompiledCode | undefined;
+export type ChainTranslator = (code: Int32Array, pcOfIp: Int32Array, ranges: ReadonlyArray<readonly [number, number]>, opsPerExit: number) => CompiledCode | undefined;

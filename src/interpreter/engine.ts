@@ -270,6 +270,7 @@ export function runBlocks(m: ExecutionContext): Exit {
   const globals = store.globals;
   const tables = store.tables;
   const elem = program.elem;
+  const compiled = program.compiled; // grows in place as more is translated
   let memory = store.memory.bytes;
   let view = store.memory.view;
   let memLen = memory.length;
@@ -1609,7 +1610,7 @@ export function runBlocks(m: ExecutionContext): Exit {
           break;
         }
         fuelBox[0] = fuel;
-        ip = program.compiled[index]!(stack, sp, memory, view, memLen, globals, fuelBox, ip) | 0;
+        ip = compiled[index]!(stack, sp, memory, view, memLen, globals, fuelBox, ip) | 0;
         fuel = fuelBox[0]!;
         break;
       }

@@ -2,6 +2,7 @@
  * Units lowered lazily (lowering.ts lowers each block): a unit's blocks become block-engine ops a
  * chain at a time, as control first reaches them.
  */
+import { Opcode } from '../format/opcodes.js';
 import { Op } from './engine.js';
 import { BlockLowering } from './lowering.js';
 import type { PreparedCode } from './prepared-code.js';
@@ -59,9 +60,14 @@ export class LazyUnit {
     private readonly chainLowered?: (first: number, end: number) => void,
     /** What each block's Compiled op starts with: its countdown to translation. */
     private readonly compiledCountdown = -1,
+    /** Only loop headers get a Compiled op (the lazy tier translates only loops; every other block's op would be a dispatch for nothing). */
+    loopHeadersOnly = false,
   ) {
     this.ipOfBlock = new Int32Array(unit.blocks.length).fill(-1);
+    if (loopHeadersOnly) this.loopHeaders = loopHeadersOf(source, unit);
   }
+
+  private readonly loopHeaders: ReadonlySet<number> | undefined;
 
   /** The ip of block `index`, lowering the chain that starts at it first if needed. */
   lower(index: number): number {
@@ -78,7 +84,7 @@ export class LazyUnit {
       const ip = out.size;
       if (first < 0) first = ip;
       // The compiled tier enters at any block: its op is where this one starts.
-      if (this.chainLowered) out.emit3(Op.Compiled, block.start, this.compiledCountdown, ip, 0);
+      if (this.chainLowered && (!this.loopHeaders || this.loopHeaders.has(block.start))) out.emit3(Op.Compiled, block.start, this.compiledCountdown, ip, 0);
       this.ipOfBlock[block.index] = ip;
       this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
       const next = unit.blocks[block.index + 1];
@@ -162,6 +168,18 @@ export class LazyUnit {
       this.stubs.delete(index);
     }
   }
+}
+
+/** The pcs the unit's branches go back to (a br_table's targets are Br instructions of their own). */
+function loopHeadersOf(source: LoweringSource, unit: Unit): Set<number> {
+  const headers = new Set<number>();
+  for (const block of unit.blocks) {
+    const code = source.codes[block.lastPc]!;
+    if (code !== Opcode.Br && code !== Opcode.BrIfEqz && code !== Opcode.BrIfNez) continue;
+    const target = block.lastPc + (source.bits[block.lastPc]! | 0);
+    if (target <= block.lastPc) headers.add(target);
+  }
+  return headers;
 }
 
 /** A conditional or table branch that needs more than a jump: the word gets a trampoline's ip. */

@@ -18,7 +18,9 @@ import { listPreparedCode } from './prepared-listing.js';
 import { snippetAt, type Snippet } from './snippets.js';
 import { findUnit } from './units.js';
 import type { ChainTranslator, CompiledCode } from './compiled-code.js';
-import { opWords } from './prepared-listing.js';
+import { Translation } from './translation.js';
+
+const NO_CODE: readonly CompiledCode[] = [];
 
 export interface PrepareOptions {
   /** Execute FPU opcodes; when false (the reference's default build) they trap IllegalOpcode. */
@@ -67,13 +69,8 @@ export class Program {
   private preparedInstructions = 0;
   private readonly costOf: ((pc: number) => number) | undefined;
   private readonly growthListeners: Array<() => void> = [];
-  private readonly translator: ChainTranslator | undefined;
-  private readonly translateEagerly: boolean;
-  /** The chains laid out so far, in code order (for finding the chain of a block that became hot). */
-  private readonly chainStarts: number[] = [];
-  private readonly chainEnds: number[] = [];
-  /** The compiled tier's functions, by the index their Compiled op carries. */
-  readonly compiled: CompiledCode[] = [];
+  /** The compiled tier's chains and functions (none on the interpreter tier). */
+  private readonly translation: Translation | undefined;
 
   constructor(module: RwasmModule, options: PrepareOptions = {}) {
     const { codes, bits, length } = module.code.rawView();
@@ -86,8 +83,8 @@ export class Program {
     this.fpu = options.fpu ?? false;
     this.traced = options.trace ?? false;
     this.fuelCosts = options.fuelCosts;
-    this.translator = this.traced ? undefined : options.translator;
-    this.translateEagerly = options.translateEagerly ?? false;
+    this.ipOfPc = new Int32Array(length + 1).fill(-1);
+    this.translation = !this.traced && options.translator ? new Translation(this.prepared, this.ipOfPc, options.translator, options.translateEagerly ?? false) : undefined;
     if (this.fuelCosts) {
       const costs = new Uint32Array(MAX_OPCODE + 1);
       for (const [, code] of OPCODE_TABLE) costs[code] = this.fuelCosts.costOf(code);
@@ -97,7 +94,6 @@ export class Program {
     const globals = globalSlots(module);
     this.slotOfGlobal = globals.slotOfGlobal;
     this.globalIndexOfSlot = globals.globalIndexOfSlot;
-    this.ipOfPc = new Int32Array(length + 1).fill(-1);
     this.covered = new Uint8Array(length + 1);
   }
 
@@ -119,7 +115,17 @@ export class Program {
 
   /** Chains are translated to JavaScript as they are laid out. */
   get compiledTier(): boolean {
-    return this.translator !== undefined;
+    return this.translation !== undefined;
+  }
+
+  /** The compiled tier's functions, by the index their Compiled ops carry. */
+  get compiled(): readonly CompiledCode[] {
+    return this.translation?.compiled ?? NO_CODE;
+  }
+
+  /** Called by a block's Compiled op that counted down: translates its chain; false when nothing was translated. */
+  translateAt(ip: number): boolean {
+    return this.translation?.translateAt(ip) ?? false;
   }
 
   /** Engine metering is on. */
@@ -206,78 +212,6 @@ export class Program {
     return this.findUnitAt(pc).lower(0);
   }
 
-  /**
-   * The compiled tier: the chain [first, end) just laid out becomes functions of at most
-   * FUNCTION_OPS ops each (cut at block starts), entered at any of their blocks' Compiled ops
-   * (each told its function; until then they only step over). A block longer than
-   * BLOCK_OPS_CAP stays with the interpreter.
-   */
-  private chainLaidOut(first: number, end: number): void {
-    this.chainStarts.push(first);
-    this.chainEnds.push(end);
-    if (this.translateEagerly) this.translateChain(first, end);
-  }
-
-  /**
-   * Called by a block's Compiled op whose count ran out: translates the chain holding it; false
-   * when nothing was translated (its Compiled ops then step over for good).
-   */
-  translateAt(ip: number): boolean {
-    const starts = this.chainStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= ip) lo = mid;
-      else hi = mid - 1;
-    }
-    this.translateChain(starts[lo]!, this.chainEnds[lo]!);
-    return this.prepared.code[ip + 1]! >= 0;
-  }
-
-  private translateChain(first: number, end: number): void {
-    const prepared = this.prepared;
-    const { code, pcOfIp } = prepared;
-    const entries: number[] = [];
-    const opsBefore: number[] = [];
-    let ops = 0;
-    for (let ip = first; ip < end; ) {
-      if (pcOfIp[ip]! < 0) {
-        ip += 2;
-        continue;
-      }
-      if (code[ip] === Op.Compiled) {
-        entries.push(ip);
-        opsBefore.push(ops);
-      }
-      ops++;
-      ip += opWords(code, ip);
-    }
-    opsBefore.push(ops);
-    for (let k = 0; k < entries.length; ) {
-      // The longest run of whole blocks from entry k within FUNCTION_OPS (at least one block).
-      let j = k + 1;
-      while (j < entries.length && opsBefore[j + 1]! - opsBefore[k]! <= FUNCTION_OPS) j++;
-      const from = entries[k]!;
-      const to = j < entries.length ? entries[j]! : end;
-      const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator!(code, pcOfIp, from, to, !this.translateEagerly) : undefined;
-      const index = compiled ? this.compiled.push(compiled) - 1 : NOT_TRANSLATED;
-      for (let e = k; e < j; e++) {
-        const at = entries[e]!;
-        code[at + 1] = index;
-        // Left to the interpreter: calls and returns into the block skip its Compiled op, entering
-        // after it (the range check moves into the op's last two words, which it no longer needs).
-        const pc = pcOfIp[at]!;
-        if (!compiled && this.ipOfPc[pc] === at) {
-          code[at + 2] = code[at - 2]!;
-          code[at + 3] = code[at - 1]!;
-          this.ipOfPc[pc] = at + 4;
-        }
-      }
-      k = j;
-    }
-  }
-
   private findUnitAt(entry: number): LazyUnit {
     if (!this.marks) {
       this.marks = new Uint8Array(this.codeLength + 1);
@@ -295,8 +229,9 @@ export class Program {
         if (headed && this.ipOfPc[block.start]! < 0) this.ipOfPc[block.start] = block.ip;
       },
       (index) => this.stubs.push({ unit: lazy, index }) - 1,
-      this.translator ? (first, end) => this.chainLaidOut(first, end) : undefined,
-      this.translateEagerly ? -1 : -HOT_ENTRIES,
+      this.translation ? (first, end) => this.translation!.chainLaidOut(first, end) : undefined,
+      this.translation?.countdown,
+      this.translation !== undefined && !this.translation.eager,
     );
     this.units.push(lazy);
     const unitOfPc = this.unitOfPc!;
@@ -313,16 +248,6 @@ export class Program {
     return lazy;
   }
 }
-
-/** How many times a block's Compiled op steps over before its chain is translated (in the default, lazy mode). */
-export const HOT_ENTRIES = 16;
-/** The count of a Compiled op whose chain was not translated: it steps over (for about 2^31 more passes before it asks again). */
-const NOT_TRANSLATED = -0x7fffffff;
-
-/** Ops per generated function: engines stop optimising, or take long to, far above this. */
-const FUNCTION_OPS = 4000;
-/** A single block above this many ops is not translated (it cannot be cut: blocks are entered only at their start). */
-const BLOCK_OPS_CAP = 20_000;
 
 interface GlobalSlots {
   readonly slotOfGlobal: ReadonlyMap<number, number>;
