@@ -203,6 +203,22 @@ describe('snapshots', () => {
     expect(copy.memoryRead(0, 128)).toEqual(original.memoryRead(0, 128));
   });
 
+  it('a snapshot taken on one tier restores on the other and continues the same (bytes, fuel, memory)', () => {
+    for (const [from, to] of [['compiled', 'interpreter'], ['interpreter', 'compiled'], ['auto', 'compiled']] as const) {
+      const make = (tier: typeof from) =>
+        SystemRuntime.create({ module: system, cache: new ModuleCache(), consumeFuel: true, tier, context: new RuntimeContext({ fuelLimit: 2000n, callDepth: 1, input: Uint8Array.of(9) }) });
+      const original = make(from);
+      original.execute();
+      const reference = make(to);
+      reference.execute();
+      const bytes = original.snapshot();
+      expect(bytes).toEqual(reference.snapshot()); // the same stop, the same bytes, on either tier
+      const copy = SystemRuntime.restore(bytes, { module: system.encode(), cache: new ModuleCache(), tier: to });
+      expect(copy.refuel(777n)).toEqual(original.refuel(777n));
+      expect(copy.memoryRead(0, 128)).toEqual(original.memoryRead(0, 128));
+    }
+  });
+
   it('a frame that is not suspended cannot be snapshotted', () => {
     const runtime = frame(0);
     expect(rwasmErrorOf(() => runtime.snapshot()).code).toBe('InvalidState');
