@@ -31,7 +31,7 @@ function viaWasmApi(api: WasmApi, wasm: Uint8Array): Runner {
 // Every instruction costs 1: engine metering then counts the instructions executed.
 const COUNT_EVERY_INSTRUCTION = FuelCostTable.fromArray(OPCODE_TABLE.map(() => 1));
 
-function rwasmEngine(name: string, consumeFuel: boolean, tier: 'interpreter' | 'compiled'): Engine {
+function rwasmEngine(name: string, consumeFuel: boolean, tier: 'interpreter' | 'auto'): Engine {
   const machineFor = (wasm: Uint8Array, counting: boolean) => {
     const { module } = compileWasm(wasm, { entrypointName: 'run', consumeFuel });
     const machine = new Machine(module, {
@@ -68,8 +68,9 @@ function rwasmEngine(name: string, consumeFuel: boolean, tier: 'interpreter' | '
 
 export const RWASM = rwasmEngine('rwasm-ts', false, 'interpreter');
 export const RWASM_FUEL = rwasmEngine('rwasm-ts, fuel metered', true, 'interpreter');
-export const RWASM_COMPILED = rwasmEngine('rwasm-ts compiled', false, 'compiled');
-export const RWASM_COMPILED_FUEL = rwasmEngine('rwasm-ts compiled, fuel metered', true, 'compiled');
+/** The default tier: compiled where code generation works, for the code where it pays. */
+export const RWASM_COMPILED = rwasmEngine('rwasm-ts auto tier', false, 'auto');
+export const RWASM_COMPILED_FUEL = rwasmEngine('rwasm-ts auto tier, fuel metered', true, 'auto');
 
 export const V8: Engine = {
   name: 'V8 WebAssembly',
