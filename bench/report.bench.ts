@@ -59,6 +59,17 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** undefined when run(n) answers what V8 does; else what to report. */
+function failureOf(runner: Runner, n: number, expect: (n: number) => number): { outcome: 'wrong answer' | 'crash'; detail: string; n: number } | undefined {
+  try {
+    const got = runner(n);
+    const want = expect(n);
+    return got === want ? undefined : { outcome: 'wrong answer', detail: `run(${n}) = ${got}, V8 says ${want}`, n };
+  } catch (error) {
+    return { outcome: 'crash', detail: `run(${n}): ${(error as Error).message}`, n };
+  }
+}
+
 async function benchKernel(kernel: BenchKernel, engines: readonly Engine[], expect: (n: number) => number): Promise<Result[]> {
   const results: Result[] = [];
   const live: Array<{ engine: Engine; runner: Runner; n: number; times: number[] }> = [];
@@ -71,13 +82,8 @@ async function benchKernel(kernel: BenchKernel, engines: readonly Engine[], expe
       continue;
     }
     const check = (n: number): Result | undefined => {
-      try {
-        const got = runner(n);
-        const want = expect(n);
-        return got === want ? undefined : { kernel, engine, outcome: 'wrong answer', detail: `run(${n}) = ${got}, V8 says ${want}`, n };
-      } catch (error) {
-        return { kernel, engine, outcome: 'crash', detail: `run(${n}): ${(error as Error).message}`, n };
-      }
+      const failure = failureOf(runner, n, expect);
+      return failure && { kernel, engine, ...failure };
     };
     const failed = check(kernel.sizes[0]!);
     if (failed) {
@@ -131,13 +137,8 @@ async function benchProgram(program: RealProgram, engines: readonly Engine[], ex
   const results: ProgramResult[] = [];
   let live: Array<{ engine: Engine; runner: Runner; times: number[] }> = [];
   const check = (engine: Engine, runner: Runner, n: number): ProgramResult | undefined => {
-    try {
-      const got = runner(n);
-      const want = expect(n);
-      return got === want ? undefined : { program, engine, outcome: 'wrong answer', detail: `run(${n}) = ${got}, V8 says ${want}`, n };
-    } catch (error) {
-      return { program, engine, outcome: 'crash', detail: `run(${n}): ${(error as Error).message}`, n };
-    }
+    const failure = failureOf(runner, n, expect);
+    return failure && { program, engine, ...failure };
   };
   for (const engine of engines) {
     try {
