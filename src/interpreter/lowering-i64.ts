@@ -138,16 +138,12 @@ export class WideLowering extends SymbolicStack {
       const first = Math.min(lo, hi);
       if (lo < this.firstIp || hi < this.firstIp || out.size !== first + 8 || Math.max(lo, hi) !== first + 4) continue;
       if (code[lo] !== Op.XorI || code[hi] !== Op.XorI || code[lo + 3] !== -1 || code[hi + 3] !== -1) continue;
-      // The other operand must not be read from the slots the xors no longer write.
-      const otherLo = this.slotOf(other);
-      const otherHi = this.slotOf(other + 1);
-      if (otherLo === not || otherLo === not + 1 || otherHi === not || otherHi === not + 1) continue;
+      const otherPair = this.pairBesides(other, not);
+      if (!otherPair) continue;
       const x = code[lo + 2]!;
       const y = code[hi + 2]!;
       out.truncate(first);
-      this.read(other + 1);
-      this.read(other);
-      this.finish(out.emit(Op.AndNot64, pc, d, x, y, otherLo, otherHi), 2);
+      this.finish(out.emit(Op.AndNot64, pc, d, x, y, ...this.readPair(other, otherPair)), 2);
       return true;
     }
     return false;
@@ -165,18 +161,31 @@ export class WideLowering extends SymbolicStack {
       const from = this.unreadResult(p, 2);
       const inner = code[from];
       if (from < this.firstIp || from !== out.last || code[from + 1] !== p || (inner !== Op.Xor64 && inner !== Op.I64RotlI)) continue;
-      // The other operand must not be read from the slots the producer no longer writes.
-      const otherLo = this.slotOf(other);
-      const otherHi = this.slotOf(other + 1);
-      if (otherLo === p || otherLo === p + 1 || otherHi === p || otherHi === p + 1) continue;
+      const otherPair = this.pairBesides(other, p);
+      if (!otherPair) continue;
       const words = inner === Op.Xor64 ? [code[from + 2]!, code[from + 3]!, code[from + 4]!, code[from + 5]!] : [code[from + 2]!, code[from + 3]!, code[from + 4]!];
       out.truncate(from);
-      this.read(other + 1);
-      this.read(other);
-      this.finish(out.emit(inner === Op.Xor64 ? Op.XorXor64 : Op.RotlXor64, pc, d, ...words, otherLo, otherHi), 2);
+      this.finish(out.emit(inner === Op.Xor64 ? Op.XorXor64 : Op.RotlXor64, pc, d, ...words, ...this.readPair(other, otherPair)), 2);
       return true;
     }
     return false;
+  }
+
+  /**
+   * The slots of the pair at `other`, unless one is a slot of the pair at `p` (whose producer a
+   * fusion takes back, so those slots are no longer written).
+   */
+  private pairBesides(other: number, p: number): readonly [number, number] | undefined {
+    const lo = this.slotOf(other);
+    const hi = this.slotOf(other + 1);
+    return lo === p || lo === p + 1 || hi === p || hi === p + 1 ? undefined : [lo, hi];
+  }
+
+  /** Marks the pair at `other` read (high word first, as the ops read operands) and gives its slots. */
+  private readPair(other: number, slots: readonly [number, number]): readonly [number, number] {
+    this.read(other + 1);
+    this.read(other);
+    return slots;
   }
 
   /**

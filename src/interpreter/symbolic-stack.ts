@@ -29,9 +29,6 @@ export interface LoweringScratch {
   producerDst: Int32Array;
   producerWords: Int8Array;
   touchedAt: Int32Array;
-  writtenAt: Int32Array;
-  copyOf: Int32Array;
-  copiedAt: Int32Array;
 }
 
 export function loweringScratch(): LoweringScratch {
@@ -42,9 +39,6 @@ export function loweringScratch(): LoweringScratch {
     producerDst: new Int32Array(64),
     producerWords: new Int8Array(64),
     touchedAt: new Int32Array(64),
-    writtenAt: new Int32Array(64),
-    copyOf: new Int32Array(64),
-    copiedAt: new Int32Array(64),
   };
 }
 
@@ -59,12 +53,8 @@ export class SymbolicStack {
   protected readonly producerDst: Int32Array;
   protected readonly producerWords: Int8Array;
   // For each slot in [touchBase, touchBase + touchSpan): the ip of the last op that read or
-  // wrote it, of the last that wrote it, and the slot it holds a copy of since `copiedAt`
-  // (valid while neither is written again). Slots outside are never redirected to.
+  // wrote it. Slots outside are never redirected to.
   protected readonly touchedAt: Int32Array;
-  protected readonly writtenAt: Int32Array;
-  protected readonly copyOf: Int32Array;
-  protected readonly copiedAt: Int32Array;
   protected readonly touchBase: number;
   protected readonly touchSpan: number;
   protected readonly tooTall: boolean;
@@ -100,9 +90,6 @@ export class SymbolicStack {
     if (scratch.touchedAt.length < this.touchSpan) {
       const size = Math.max(this.touchSpan, scratch.touchedAt.length * 2);
       scratch.touchedAt = new Int32Array(size);
-      scratch.writtenAt = new Int32Array(size);
-      scratch.copyOf = new Int32Array(size);
-      scratch.copiedAt = new Int32Array(size);
     }
     this.kinds = scratch.kinds;
     this.values = scratch.values;
@@ -110,14 +97,9 @@ export class SymbolicStack {
     this.producerDst = scratch.producerDst;
     this.producerWords = scratch.producerWords;
     this.touchedAt = scratch.touchedAt;
-    this.writtenAt = scratch.writtenAt;
-    this.copyOf = scratch.copyOf;
-    this.copiedAt = scratch.copiedAt;
     this.kinds.fill(0, 0, this.span);
     this.producerIp.fill(-1, 0, this.span);
     this.touchedAt.fill(-1, 0, this.touchSpan);
-    this.writtenAt.fill(-1, 0, this.touchSpan);
-    this.copiedAt.fill(-1, 0, this.touchSpan);
   }
 
   // ------------------------------------------------------------------ the symbolic stack
