@@ -5,8 +5,8 @@
  * every stop exact).
  */
 import { RwasmError } from '../errors.js';
-import type { ChainTranslator, CompiledCode } from '../interpreter/compiled-code.js';
-import { compareI64, mulHigh } from '../interpreter/i64.js';
+import { TOO_LARGE, type ChainTranslator, type CompiledCode } from '../interpreter/compiled-code.js';
+import { compareI64, i64Operation, i64Trap, mulHigh } from '../interpreter/i64.js';
 import { COMPILED_PARAMETERS, FACTORY_PARAMETERS, translateRanges } from './translate.js';
 
 /** Which engine runs a program: `auto` is `compiled` where code may be generated, translating what runs often. */
@@ -61,12 +61,15 @@ export function translationFor(requested: Tier | undefined): { translator: Chain
   return { translator: translateChain, translateEagerly: (requested ?? defaultTier) === 'compiled' };
 }
 
+/** Where compiled code has the interpreter's i64 helper write a result. */
+const i64Scratch = new Int32Array(2);
+
 /** The translator the block engine calls for each chain it lays out. */
-export const translateChain: ChainTranslator = (code, pcOfIp, ranges, opsPerExit) => {
-  const body = translateRanges(code, pcOfIp, ranges, opsPerExit);
-  if (body === undefined) return undefined;
+export const translateChain: ChainTranslator = (source, ranges, demand) => {
+  const body = translateRanges(source, ranges, demand);
+  if (body === undefined || body === TOO_LARGE) return body;
   const factory = new Function(...FACTORY_PARAMETERS, `return function compiledChain(${COMPILED_PARAMETERS.join(', ')}) {\n${body}\n};`) as (
-    ...helpers: [typeof mulHigh, typeof compareI64]
+    ...helpers: [typeof mulHigh, typeof compareI64, typeof i64Operation, typeof i64Trap, Int32Array, Int32Array, readonly CompiledCode[]]
   ) => CompiledCode;
-  return factory(mulHigh, compareI64);
+  return factory(mulHigh, compareI64, i64Operation, i64Trap, i64Scratch, source.ipOfPc, source.compiled);
 };

@@ -1,27 +1,45 @@
 /**
- * The compiled tier's translator: a range of the block engine's prepared code (a chain of
- * blocks, as lazy-unit.ts lays it out) becomes the body of a JavaScript function that does what
- * the dispatch loop would do with those ops, on the same state: the value stack, memory,
- * globals and the fuel budget. Values stay in the stack's slots, so at any point between ops the
- * state is the interpreter's.
+ * The compiled tier's translator: ranges of the block engine's prepared code (a unit's chains,
+ * or a piece of one chain, as lazy-unit.ts lays them out) become the body of a JavaScript
+ * function that does what the dispatch loop would do with those ops, on the same state: the
+ * value stack, memory, globals, the call stack and the fuel budget. Stack slots live in
+ * JavaScript locals between the points where the state must be the interpreter's, and are
+ * written back there: on the way out, and around calls and moves of the stack pointer.
  *
  * An op the translation does not cover, or one about to trap (a load out of bounds, a division
  * by zero), or fuel that does not cover a charge, returns that op's ip unexecuted: the
- * interpreter runs it and stops exactly where it would have. A branch out of the range returns
- * its target. So the generated code never stops a run itself, and every stop point, trap and
- * fuel figure is the interpreter's.
+ * interpreter runs it and stops exactly where it would have. A branch out of the ranges returns
+ * its target. Calls to translated callees stay in compiled code (translateCall says how a stop
+ * in a callee unwinds). So the generated code never stops a run itself, and every stop point,
+ * trap and fuel figure is the interpreter's.
  *
  * Only numbers the translator writes itself reach the source: slot offsets, immediates and ips
  * read from the prepared code (int32 words), never text from the module.
  */
 import { Op, OP_WORDS } from '../interpreter/engine.js';
+import { ENTER_PC, TOO_LARGE, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_SP, RETURNED_TO_CALLER, type TranslationDemand, type TranslationSource } from '../interpreter/compiled-code.js';
+import { MAX_CALL_DEPTH, NO_SIGNATURE } from '../interpreter/execution.js';
+import { I64Kind } from '../interpreter/i64.js';
 
-/** Parameters of the function the source is the body of; then those of the factory around it. */
-export const COMPILED_PARAMETERS = ['stack', 'sp', 'memory', 'view', 'memLen', 'globals', 'fuelBox', 'entry'] as const;
-export const FACTORY_PARAMETERS = ['mulHigh', 'compareI64'] as const;
+/** Parameters of the function the source is the body of (CompiledCode's); then those of the factory around it. */
+export const COMPILED_PARAMETERS = ['stack', 'sp', 'memory', 'view', 'memLen', 'globals', 'registers', 'entry', 'code', 'callStack', 'csp', 'depth', 'tables'] as const;
+export const FACTORY_PARAMETERS = ['mulHigh', 'compareI64', 'i64Operation', 'i64Trap', 'scratch', 'ipOfPc', 'compiled'] as const;
 
-/** Ops that leave compiled code for the interpreter as a matter of course (calls and returns). */
-const EXITS = new Set<Op>([Op.Call, Op.CallIndirect, Op.ReturnCall, Op.ReturnCallIndirect, Op.Return, Op.Syscall]);
+/** Ops that leave compiled code for the interpreter as a matter of course (tail calls and syscalls). */
+const EXITS = new Set<Op>([Op.ReturnCall, Op.ReturnCallIndirect, Op.Syscall]);
+/**
+ * How deep compiled code calls compiled code in JavaScript frames; a deeper call goes through the
+ * interpreter, which enters the callee's compiled code afresh (so the JavaScript stack stays
+ * shallow however deep the program recurses).
+ */
+const MAX_NESTING = 48;
+/**
+ * The longest body translated: V8 optimises no function of more than 60 KiB of bytecode
+ * (--max-optimized-bytecode-size), and generated code runs about 0.7 bytes of bytecode per
+ * character of source.
+ */
+const MAX_SOURCE_LENGTH = 65_000;
+const ANYTHING: TranslationDemand = { opsPerExit: 0, straightOps: 0 };
 /** Larger br_tables stay with the interpreter (an op of its own there, a huge switch here). */
 const MAX_TABLE_CASES = 1024;
 
@@ -46,6 +64,17 @@ function scan(code: Int32Array, pcOfIp: Int32Array, from: number, to: number): S
     ip += width;
   }
   return ops;
+}
+
+/** The ranges in code order, those that follow each other (with only a range check between) as one: code falls from one into the next. */
+function joined(pcOfIp: Int32Array, ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [from, to] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && (from === last[1] || (from === last[1] + 2 && pcOfIp[last[1]]! < 0))) last[1] = to;
+    else out.push([from, to]);
+  }
+  return out;
 }
 
 const BINARY: Partial<Record<Op, (a: string, b: string) => string>> = {
@@ -108,13 +137,15 @@ const STORE: Partial<Record<Op, [number, (a: string, v: string) => string]>> = {
 
 /**
  * The body of a function running the ops in `ranges` (each [from, to) of prepared code), entered
- * at any of their Compiled ops (`entry`); undefined when there is nothing worth translating, or,
- * with `opsPerExit` > 0, no loop or fewer ops than that per call and return (straight code, and
- * code that leaves for calls every few ops, gain less than entering and leaving costs).
+ * at any of their Compiled ops (`entry`); undefined when there is nothing worth translating or
+ * less than `demand` asks (code that leaves for the interpreter every few ops, or runs a few ops
+ * once per entry, gains less than entering and leaving costs); TOO_LARGE when the function would
+ * be too large to be optimised soon (fewer ranges, or shorter ones, may do).
  */
-export function translateRanges(code: Int32Array, pcOfIp: Int32Array, ranges: ReadonlyArray<readonly [number, number]>, opsPerExit = 0): string | undefined {
+export function translateRanges(source: TranslationSource, ranges: ReadonlyArray<readonly [number, number]>, demand: TranslationDemand = ANYTHING): string | typeof TOO_LARGE | undefined {
+  const { code, pcOfIp, ipOfPc } = source;
   const scanned: Scanned[][] = [];
-  for (const [from, to] of ranges) {
+  for (const [from, to] of joined(pcOfIp, ranges)) {
     const ops = scan(code, pcOfIp, from, to);
     if (!ops) return undefined;
     scanned.push(ops);
@@ -125,12 +156,15 @@ export function translateRanges(code: Int32Array, pcOfIp: Int32Array, ranges: Re
   const labels = new Set<number>(all.filter((o) => o.op === Op.Compiled).map((o) => o.ip));
   const targetsOf = (o: Scanned): number[] => {
     const w = (k: number) => code[o.ip + k]!;
-    if (o.op === Op.Jump) return [w(1)];
+    if (o.op === Op.Jump || o.op === Op.JumpRebase) return [w(1)];
     if (o.op === Op.BrNez || o.op === Op.BrEqz) return [w(2)];
     if (BRANCH[o.op] !== undefined || BRANCH_IMMEDIATE[o.op] !== undefined) return [w(3)];
     if (o.op === Op.AddIBrNeI) return [w(5)];
     if (o.op === Op.AddIBrNez) return [w(4)];
     if (o.op === Op.BrTable) return Array.from({ length: w(2) }, (_, k) => w(3 + k));
+    // where a call returns to (control comes back there from the callee)
+    if (o.op === Op.Call) return [ipOfPc[w(3)]!];
+    if (o.op === Op.CallIndirect) return [ipOfPc[w(5)]!];
     return [];
   };
   let loops = false;
@@ -138,32 +172,41 @@ export function translateRanges(code: Int32Array, pcOfIp: Int32Array, ranges: Re
     for (const t of targetsOf(o)) {
       if (!starts.has(t)) continue;
       labels.add(t);
-      // a branch back, or into another range: control can come round again
-      if (t <= o.ip) loops = true;
+      if (t <= o.ip && o.op !== Op.Call && o.op !== Op.CallIndirect) loops = true; // a branch back: control comes round again
     }
   }
-  if (opsPerExit > 0) {
-    // Exits: calls and returns, and a br_table's targets elsewhere (a dispatch that leaves on most of its cases).
+  if (!loops && all.length < demand.straightOps) return undefined;
+  if (demand.opsPerExit > 0) {
+    // Exits: tail calls and syscalls, and a br_table's targets elsewhere (a dispatch that leaves on most of its cases).
     let exits = 0;
     for (const o of all) {
       if (EXITS.has(o.op)) exits++;
       else if (o.op === Op.BrTable) exits += targetsOf(o).filter((t) => !labels.has(t)).length;
     }
-    if (!loops || all.length < opsPerExit * exits) return undefined;
+    if (all.length < demand.opsPerExit * exits) return undefined;
   }
 
+  // Code that charges no fuel leaves the budget in the registers (where its callees read and write it).
   const usesFuel = all.some((o) => o.op === Op.Fuel);
-  const leave = (ip: number) => `{ ${usesFuel ? 'fuelBox[0] = fuel; ' : ''}return ${ip}; }`;
-  const goTo = (ip: number) => (labels.has(ip) ? `{ label = ${ip}; continue; }` : leave(ip));
+  // Every way out but a callee's stop and a return to a compiled caller goes through one exit,
+  // which writes the registers back (the frame's sp and csp: its caller did not).
+  const leave = (ip: number) => `{ label = ${ip}; break out; }`;
+  // Labels are numbered densely, so the dispatch on them compiles to a jump table.
+  const labelNumber = new Map([...labels].sort((a, b) => a - b).map((ip, k) => [ip, k]));
+  const goTo = (ip: number) => (labels.has(ip) ? `{ label = ${labelNumber.get(ip)}; continue; }` : leave(ip));
   let translated = 0;
   const lines: string[] = [];
-  if (usesFuel) lines.push('let fuel = fuelBox[0];');
-  lines.push('let label = entry;', 'for (;;) {', 'switch (label) {');
+  if (usesFuel) lines.push(`let fuel = registers[${REGISTER_FUEL}];`);
+  // The interpreter enters at Compiled ops only; at any other ip (none is) it steps over the op.
+  const entries = all.filter((o) => o.op === Op.Compiled).map((o) => `case ${o.ip}: label = ${labelNumber.get(o.ip)}; break;`);
+  lines.push('let label = 0;', `switch (entry) { ${entries.join(' ')} default: return entry + 4; }`, 'out: for (;;) {', 'switch (label) {');
   for (const ops of scanned) {
-    for (const o of ops) {
-      if (labels.has(o.ip)) lines.push(`case ${o.ip}:`);
+    for (let k = 0; k < ops.length; k++) {
+      const o = ops[k]!;
+      if (labels.has(o.ip)) lines.push(`case ${labelNumber.get(o.ip)}:`);
       if (o.op === Op.Compiled) continue; // where the interpreter comes in: nothing to do here
-      const statement = translateOp(code, o, goTo, leave);
+      const next = ops[k + 1]?.ip ?? -1;
+      const statement = translateOp(code, o, goTo, leave) ?? translateCall(source, o, next, goTo, leave, usesFuel);
       if (statement === undefined) {
         lines.push(leave(o.ip));
         continue;
@@ -175,10 +218,112 @@ export function translateRanges(code: Int32Array, pcOfIp: Int32Array, ranges: Re
     const last = ops[ops.length - 1];
     if (last) lines.push(leave(last.ip + last.width));
   }
-  // An entry that is no label of this code (none is): the interpreter steps over its Compiled op.
-  lines.push('default: return label + 4;', '}', '}');
+  lines.push('}', '}');
+  lines.push(FLUSH);
+  if (usesFuel) lines.push(`registers[${REGISTER_FUEL}] = fuel;`);
+  lines.push(`registers[${REGISTER_SP}] = sp;`, `registers[${REGISTER_CSP}] = csp;`, 'return label;');
   if (translated === 0) return undefined;
-  return lines.join('\n');
+  // The slots live in JavaScript locals (registers to V8), written back on the way out, and
+  // around calls and moves of sp (where the callee reads and writes them, or they are other slots).
+  const movesSp = all.some((o) => o.op === Op.Call || o.op === Op.CallIndirect || o.op === Op.JumpRebase);
+  const text = lines.join('\n');
+  const body = inLocals(text, movesSp ? MAX_LOCAL_SLOTS_MOVING : MAX_LOCAL_SLOTS) ?? text.replaceAll(FLUSH, '').replaceAll(RELOAD, '');
+  return body.length > MAX_SOURCE_LENGTH ? TOO_LARGE : body;
+}
+
+/** Where the slots held in locals are written back, and read again (when they are locals). */
+const FLUSH = '/* flush */';
+const RELOAD = '/* reload */';
+/** The most slots held in locals; in code that calls, where each call writes them all back and reads them again, fewer. */
+const MAX_LOCAL_SLOTS = 256;
+const MAX_LOCAL_SLOTS_MOVING = 8;
+
+/**
+ * `body` with every slot `stack[sp + k]` a local, loaded on entry and at RELOAD, written back at
+ * FLUSH; undefined when it reaches the stack otherwise, or uses more than `limit` slots.
+ */
+function inLocals(body: string, limit: number): string | undefined {
+  const slots = new Set<number>();
+  const renamed = body.replace(/stack\[sp \+ (-?\d+)\]/g, (_, k: string) => {
+    slots.add(Number(k));
+    return slotLocal(Number(k));
+  });
+  if (/\bstack[[.]/.test(renamed) || slots.size > limit) return undefined;
+  const ordered = [...slots].sort((a, b) => a - b);
+  const load = ordered.map((k) => `let ${slotLocal(k)} = stack[sp + ${k}];`).join(' ');
+  const reload = ordered.map((k) => `${slotLocal(k)} = stack[sp + ${k}];`).join(' ');
+  const flush = ordered.map((k) => `stack[sp + ${k}] = ${slotLocal(k)};`).join(' ');
+  return `${load}\n${renamed.replaceAll(FLUSH, flush).replaceAll(RELOAD, reload)}`;
+}
+
+function slotLocal(k: number): string {
+  return k < 0 ? `rm${-k}` : `r${k}`;
+}
+
+/**
+ * Calls, returns and the callee's signature check, on the interpreter's call stack. A call whose
+ * callee has compiled code at its entry calls that code as a JavaScript function (after the
+ * checks and the push the interpreter's call does); when the callee stops, everything returns
+ * at once, leaving the stop to the interpreter in the callee's frame; when it returns, the caller
+ * goes on at the return address. A call the interpreter must make (callee not translated, a
+ * check that fails, nesting too deep) leaves at the call, unexecuted; so does a return to code
+ * the interpreter entered.
+ */
+function translateCall(source: TranslationSource, o: Scanned, next: number, goTo: (ip: number) => string, leave: (ip: number) => string, usesFuel: boolean): string | undefined {
+  const { code, ipOfPc } = source;
+  const w = (k: number) => code[o.ip + k]! | 0;
+  const fuelOut = usesFuel ? `registers[${REGISTER_FUEL}] = fuel; ` : '';
+  const fuelIn = usesFuel ? `fuel = registers[${REGISTER_FUEL}]; ` : '';
+  switch (o.op) {
+    case Op.Return:
+      return `if (depth > 0) { ${FLUSH}${fuelOut}registers[${REGISTER_SP}] = sp + ${w(1)}; return ${RETURNED_TO_CALLER}; } ${leave(o.ip)}`;
+    case Op.SignatureCheck:
+      return `{ const announced = registers[${REGISTER_LAST_SIGNATURE}]; if (announced !== ${NO_SIGNATURE}) { if (announced !== ${w(1) >>> 0}) ${leave(o.ip)} registers[${REGISTER_LAST_SIGNATURE}] = ${NO_SIGNATURE}; } }`;
+    case Op.Call:
+    case Op.CallIndirect:
+      break;
+    default:
+      return undefined;
+  }
+  const direct = o.op === Op.Call;
+  const delta = w(1);
+  const returnPc = direct ? w(3) : w(5);
+  const lines: string[] = ['{'];
+  if (direct) {
+    lines.push(`const t = ipOfPc[${w(2) >>> 0}];`);
+  } else {
+    lines.push(
+      `const table = tables[${w(4)}];`,
+      `if (table === undefined) ${leave(o.ip)}`,
+      `const index = stack[sp + ${w(2)}] >>> 0;`,
+      `if (index >= table.size) ${leave(o.ip)}`,
+      `const targetPc = table.elements[index] >>> 0;`,
+      `if (targetPc === 0) ${leave(o.ip)}`,
+      `const t = ipOfPc[targetPc];`,
+    );
+  }
+  // The callee's entry: translated (its Compiled op's index ≥ 0), its region's range check passing.
+  lines.push(
+    `if (!(t > 0) || code[t] !== ${Op.Compiled} || code[t + 1] < 0 || depth >= ${MAX_NESTING} || csp >= ${MAX_CALL_DEPTH - 1} || ((sp + ${delta} + code[t - 2]) >>> 0) > code[t - 1]) ${leave(o.ip)}`,
+    `callStack[csp] = ${returnPc >>> 0};`,
+  );
+  if (!direct) lines.push(`registers[${REGISTER_LAST_SIGNATURE}] = ${w(3) >>> 0};`);
+  lines.push(
+    `${FLUSH}${fuelOut}const stop = compiled[code[t + 1]](stack, sp + ${delta}, memory, view, memLen, globals, registers, t, code, callStack, csp + 1, depth + 1, tables);`,
+    `if (stop !== ${RETURNED_TO_CALLER}) return stop;`,
+    `${fuelIn}sp = registers[${REGISTER_SP}] | 0; ${RELOAD}`,
+  );
+  // On at the return address, as the interpreter's return goes (its range check, else the slow path).
+  const landing = ipOfPc[returnPc >>> 0]!;
+  if (landing >= 0 && landing === next) {
+    lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! >>> 0}) { registers[${REGISTER_CSP}] = csp; return ${ENTER_PC - (returnPc >>> 0)}; }`);
+  } else if (landing >= 0) {
+    lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! >>> 0}) { registers[${REGISTER_CSP}] = csp; return ${ENTER_PC - (returnPc >>> 0)}; }`, goTo(landing));
+  } else {
+    lines.push(`registers[${REGISTER_CSP}] = csp; return ${ENTER_PC - (returnPc >>> 0)};`);
+  }
+  lines.push('}');
+  return lines.join(' ');
 }
 
 /** One op's statements; undefined when the op is left to the interpreter. */
@@ -213,7 +358,7 @@ function translateOp(code: Int32Array, o: Scanned, goTo: (ip: number) => string,
     case Op.Const:
       return `${s(1)} = ${w(2)};`;
     case Op.Zero:
-      return `stack.fill(0, sp + ${w(1)}, sp + ${w(1) + w(2)});`;
+      return w(2) <= 16 ? Array.from({ length: w(2) }, (_, k) => `stack[sp + ${w(1) + k}] = 0;`).join(' ') : `stack.fill(0, sp + ${w(1)}, sp + ${w(1) + w(2)});`;
     case Op.DivS:
       return `{ const a = ${s(2)}; const b = ${s(3)}; if (b === 0 || (a === -2147483648 && b === -1)) ${leave(o.ip)} ${s(1)} = (a / b) | 0; }`;
     case Op.DivU:
@@ -329,12 +474,18 @@ function translateOp(code: Int32Array, o: Scanned, goTo: (ip: number) => string,
       return `{ const lo = ${s(2)}; const hi = ${s(3)}; const bLo = ${s(5)}; const bHi = ${s(6)}; stack[sp + ${w(1)}] = ((lo << ${w(4)}) | (hi >>> ${32 - w(4)})) ^ bLo; stack[sp + ${w(1) + 1}] = ((hi << ${w(4)}) | (lo >>> ${32 - w(4)})) ^ bHi; }`;
     case Op.XorXor64:
       return `{ const lo = ${s(2)} ^ ${s(4)} ^ ${s(6)}; const hi = ${s(3)} ^ ${s(5)} ^ ${s(7)}; stack[sp + ${w(1)}] = lo; stack[sp + ${w(1) + 1}] = hi; }`;
+    case Op.I64:
+    case Op.I64I:
+      return translateI64(code, o, leave);
     case Op.I64Compare:
       return `${s(2)} = compareI64(${w(1)}, ${s(3)}, ${s(4)}, ${s(5)}, ${s(6)});`;
     case Op.I64CompareI:
       return `${s(2)} = compareI64(${w(1)}, ${s(3)}, ${s(4)}, ${w(5)}, ${w(6)});`;
     case Op.Jump:
       return goTo(w(1));
+    case Op.JumpRebase:
+      // Into another region: its range check, else the interpreter's slow path from here.
+      return `{ const base = sp + ${w(2)}; if (((base + ${w(3)}) >>> 0) > ${w(4) >>> 0}) ${leave(o.ip)} ${FLUSH} sp = base; ${RELOAD} ${goTo(w(1))} }`;
     case Op.BrNez:
       return `if (${s(1)} !== 0) ${goTo(w(2))}`;
     case Op.BrEqz:
@@ -352,6 +503,40 @@ function translateOp(code: Int32Array, o: Scanned, goTo: (ip: number) => string,
     default:
       return undefined;
   }
+}
+
+/**
+ * The i64 snippet ops the lowering did not specialise (shifts and rotations by a register or by
+ * 32 and more, divisions, ...): a shift or rotation by a constant inline, the rest through the
+ * interpreter's own helper, a division that would trap left to the interpreter.
+ */
+function translateI64(code: Int32Array, o: Scanned, leave: (ip: number) => string): string {
+  const w = (k: number) => code[o.ip + k]! | 0;
+  const kind = w(1) as I64Kind;
+  const d = w(2);
+  const a = `const aLo = stack[sp + ${w(3)}]; const aHi = stack[sp + ${w(3) + 1}];`;
+  const out = (lo: string, hi: string) => `stack[sp + ${d}] = ${lo}; stack[sp + ${d + 1}] = ${hi};`;
+  if (o.op === Op.I64I && kind >= I64Kind.Shl && kind <= I64Kind.Rotr) {
+    let k = w(4) & 63;
+    let rotation = kind === I64Kind.Rotl || kind === I64Kind.Rotr;
+    if (kind === I64Kind.Rotr) k = (64 - k) & 63;
+    if (k === 0) return `{ ${a} ${out('aLo', 'aHi')} }`;
+    if (rotation && k >= 32) {
+      // rotl by 32 + j: swap the halves, then rotate by j
+      const j = k - 32;
+      return j === 0 ? `{ ${a} ${out('aHi', 'aLo')} }` : `{ ${a} ${out(`(aHi << ${j}) | (aLo >>> ${32 - j})`, `(aLo << ${j}) | (aHi >>> ${32 - j})`)} }`;
+    }
+    if (rotation) return `{ ${a} ${out(`(aLo << ${k}) | (aHi >>> ${32 - k})`, `(aHi << ${k}) | (aLo >>> ${32 - k})`)} }`;
+    if (kind === I64Kind.Shl) return k < 32 ? `{ ${a} ${out(`aLo << ${k}`, `(aHi << ${k}) | (aLo >>> ${32 - k})`)} }` : `{ ${a} ${out('0', `aLo << ${k - 32}`)} }`;
+    const shift = kind === I64Kind.ShrS ? '>>' : '>>>';
+    if (k < 32) return `{ ${a} ${out(`(aLo >>> ${k}) | (aHi << ${32 - k})`, `aHi ${shift} ${k}`)} }`;
+    return `{ ${a} ${out(`(aHi ${shift} ${k - 32}) | 0`, kind === I64Kind.ShrS ? 'aHi >> 31' : '0')} }`;
+  }
+  const b = o.op === Op.I64I ? `const bLo = ${w(4)}; const bHi = ${w(5)};` : `const bLo = stack[sp + ${w(4)}]; const bHi = stack[sp + ${w(4) + 1}];`;
+  const trapCheck = kind >= I64Kind.DivS ? `if (i64Trap(${kind}, aLo, aHi, bLo, bHi) >= 0) ${leave(o.ip)} ` : '';
+  // A comparison writes one word, the rest two.
+  const results = kind >= I64Kind.Eq && kind < I64Kind.DivS ? `stack[sp + ${d}] = scratch[0];` : `stack[sp + ${d}] = scratch[0]; stack[sp + ${d + 1}] = scratch[1];`;
+  return `{ ${a} ${b} ${trapCheck}i64Operation(${kind}, aLo, aHi, bLo, bHi, scratch, 0); ${results} }`;
 }
 
 /** `statement` with `address` bound to `sum`, unless `bytes` from there pass the memory's end. */

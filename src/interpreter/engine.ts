@@ -20,6 +20,7 @@ import { Exit, MAX_CALL_DEPTH, NO_SIGNATURE, SYSCALL_OK, type ExecutionContext }
 import { FPU_TRAPPED, executeFpu, fpuTrapCode } from './fpu.js';
 import { compareI64, i64Operation, i64Trap, mulHigh, type I64Kind } from './i64.js';
 import { snippetTrapPc } from './snippets.js';
+import { ENTER_PC, REGISTER_COUNT, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_SP } from './compiled-code.js';
 
 export enum Op {
   // moves: [op, d, s] / [op, d, value] / [op, d, count]
@@ -255,8 +256,8 @@ function enteredMoved(code: Int32Array, sp: number, ip: number, csp: number): Ex
  * ends or stops. On return `m.sp` is the real stack pointer and `m.pc` the pc to report or
  * continue at.
  */
-/** The fuel budget handed to compiled code and back (it returns only an ip). */
-const fuelBox = new Float64Array(1);
+/** The registers handed to compiled code and back (it returns only an ip): see compiled-code.ts. */
+const registers = new Float64Array(REGISTER_COUNT);
 
 export function runBlocks(m: ExecutionContext): Exit {
   const program = m.program;
@@ -1604,14 +1605,56 @@ export function runBlocks(m: ExecutionContext): Exit {
         if (index < 0) {
           // Not translated yet: count down; at zero, translate this block's chain and enter it.
           const count = index + 1;
-          if (count === 0 && program.translateAt(ip)) break;
-          if (count !== 0) code[(ip + 1) | 0] = count;
-          ip += 4;
+          if (count !== 0) {
+            code[(ip + 1) | 0] = count;
+            ip += 4;
+            break;
+          }
+          const translated = program.translateAt(ip);
+          if (program.code !== code) {
+            // Translating lowered the rest of the unit and the code moved: on there, at this op again.
+            exitSp = sp;
+            exit = Exit.Moved;
+            break loop;
+          }
+          if (!translated) ip += 4;
           break;
         }
-        fuelBox[0] = fuel;
-        ip = compiled[index]!(stack, sp, memory, view, memLen, globals, fuelBox, ip) | 0;
-        fuel = fuelBox[0]!;
+        registers[REGISTER_FUEL] = fuel;
+        registers[REGISTER_SP] = sp;
+        registers[REGISTER_CSP] = csp;
+        registers[REGISTER_LAST_SIGNATURE] = lastSig;
+        const next = compiled[index]!(stack, sp, memory, view, memLen, globals, registers, ip, code, callStack, csp, 0, tables) | 0;
+        fuel = registers[REGISTER_FUEL]!;
+        sp = registers[REGISTER_SP]! | 0;
+        csp = registers[REGISTER_CSP]! | 0;
+        lastSig = registers[REGISTER_LAST_SIGNATURE]!;
+        if (next >= 0) {
+          ip = next;
+          break;
+        }
+        // A return into a block compiled code did not enter itself: as the Return op goes on.
+        const returnPc = ENTER_PC - next;
+        let target = ipOfPc[returnPc]!;
+        if (target < 0) {
+          target = program.prepareEntry(returnPc) | 0;
+          if (program.code !== code) {
+            ip = target;
+            exitSp = sp;
+            exitPc = returnPc;
+            exit = enteredMoved(program.code, sp, ip, csp);
+            paidEnd = -1;
+            break loop;
+          }
+        }
+        ip = target;
+        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
+          exitSp = sp;
+          exitPc = returnPc;
+          paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          exit = Exit.SlowPath;
+          break loop;
+        }
         break;
       }
       case Op.SlowPath:

@@ -47,6 +47,8 @@ export class LazyUnit {
   readonly scratch = loweringScratch();
   /** Conditional and table branches that need more than a jump (filled once the chain is lowered). */
   detours: Detour[] = [];
+  /** The chains laid out so far: [first ip, end) of each (stubs and detours included). */
+  readonly chains: Array<readonly [number, number]> = [];
 
   constructor(
     readonly source: LoweringSource,
@@ -60,7 +62,7 @@ export class LazyUnit {
     private readonly chainLowered?: (first: number, end: number) => void,
     /** What each block's Compiled op starts with: its countdown to translation. */
     private readonly compiledCountdown = -1,
-    /** Only loop headers get a Compiled op (the lazy tier translates only loops; every other block's op would be a dispatch for nothing). */
+    /** Only the blocks calls and returns enter and loop headers get a Compiled op (where the lazy tier enters functions and loops, and comes back after a call it left for; an op anywhere else would be a dispatch for nothing). */
     loopHeadersOnly = false,
   ) {
     this.ipOfBlock = new Int32Array(unit.blocks.length).fill(-1);
@@ -84,7 +86,7 @@ export class LazyUnit {
       const ip = out.size;
       if (first < 0) first = ip;
       // The compiled tier enters at any block: its op is where this one starts.
-      if (this.chainLowered && (!this.loopHeaders || this.loopHeaders.has(block.start))) out.emit3(Op.Compiled, block.start, this.compiledCountdown, ip, 0);
+      if (this.chainLowered && (!this.loopHeaders || headed || this.loopHeaders.has(block.start))) out.emit3(Op.Compiled, block.start, this.compiledCountdown, ip, 0);
       this.ipOfBlock[block.index] = ip;
       this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
       const next = unit.blocks[block.index + 1];
@@ -121,8 +123,14 @@ export class LazyUnit {
       }
       out.code[at] = stub;
     }
+    this.chains.push([first, out.size]);
     this.chainLowered?.(first, out.size);
     return this.ipOfBlock[index]!;
+  }
+
+  /** Lowers every block not lowered yet (the compiled tier translates a hot unit whole). */
+  lowerAll(): void {
+    for (let index = 0; index < this.unit.blocks.length; index++) this.lower(index);
   }
 
   isLowered(block: Block): boolean {

@@ -21,6 +21,8 @@ import type { ChainTranslator, CompiledCode } from './compiled-code.js';
 import { Translation } from './translation.js';
 
 const NO_CODE: readonly CompiledCode[] = [];
+/** A hot unit of up to this many instructions is lowered whole and translated as one function. */
+const WHOLE_UNIT_INSTRUCTIONS = 5000;
 
 export interface PrepareOptions {
   /** Execute FPU opcodes; when false (the reference's default build) they trap IllegalOpcode. */
@@ -123,9 +125,18 @@ export class Program {
     return this.translation?.compiled ?? NO_CODE;
   }
 
-  /** Called by a block's Compiled op that counted down: translates its chain; false when nothing was translated. */
+  /**
+   * Called by a block's Compiled op that counted down: translates its unit (lowered whole) or,
+   * for a large one, its chain; false when the op got no compiled code. The code may move.
+   */
   translateAt(ip: number): boolean {
-    return this.translation?.translateAt(ip) ?? false;
+    const translation = this.translation;
+    if (!translation) return false;
+    const unit = this.unitOfPc?.[this.pcOfIp[ip]!] ?? 0;
+    const lazy = unit > 0 ? this.units[unit - 1]! : undefined;
+    if (!lazy || lazy.unit.end - lazy.unit.entry > WHOLE_UNIT_INSTRUCTIONS) return translation.translateAt(ip);
+    lazy.lowerAll();
+    return translation.translateUnit(lazy.chains, ip);
   }
 
   /** Engine metering is on. */

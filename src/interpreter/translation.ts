@@ -1,15 +1,15 @@
 /**
  * The compiled tier's bookkeeping for one program: which chains of prepared code were laid out,
- * when to translate them (each as it is laid out, or once one of its blocks has
- * counted down), and pointing their blocks' Compiled ops at the result.
+ * when to translate them (each as it is laid out, or once one of its blocks has counted down),
+ * and pointing their blocks' Compiled ops at the result.
  *
- * A chain is cut at block starts into functions of at most FUNCTION_OPS ops. (Translating a
- * hot chain together with the other chains of its unit made loops whose cases were lowered one
- * by one run in one function — a bytecode VM 3× faster — but the EVM runtime 1.5× and the
- * Montgomery program 2× slower: such functions get large and leave for calls often.)
+ * In the lazy mode a hot unit of up to UNIT_OPS ops (a function, for the compiler's output) is
+ * lowered whole and becomes one JavaScript function, which compiled callers call directly; a
+ * larger one is translated a chain at a time, each cut at block starts into functions of at most
+ * FUNCTION_OPS ops and halved until the translator finds each small enough for V8 to optimise.
  */
 import { Op } from './engine.js';
-import type { ChainTranslator, CompiledCode } from './compiled-code.js';
+import { TOO_LARGE, type ChainTranslator, type CompiledCode, type TranslationDemand, type TranslationSource } from './compiled-code.js';
 import type { PreparedCode } from './prepared-code.js';
 import { opWords } from './prepared-listing.js';
 
@@ -19,10 +19,18 @@ export const HOT_ENTRIES = 16;
 const NOT_TRANSLATED = -0x7fffffff;
 /** Ops per generated function: engines stop optimising, or take long to, far above this. */
 const FUNCTION_OPS = 4000;
+/**
+ * A unit of up to this many ops is one function: larger ones carry more cold code, which V8 pays
+ * for in the time it takes to optimise them (it waits for execution in proportion to a
+ * function's size).
+ */
+const UNIT_OPS = 250;
 /** A single block above this many ops is not translated (it cannot be cut: blocks are entered only at their start). */
 const BLOCK_OPS_CAP = 20_000;
-/** What the lazy mode asks of a chain per call or return in it. */
-const CHAIN_OPS_PER_EXIT = 16;
+/** What the lazy mode asks of a unit (called from compiled code too, it may be short and straight) and of a chain of a larger one (entered from the interpreter alone). */
+const UNIT_DEMAND: TranslationDemand = { opsPerExit: 16, straightOps: 0 };
+const CHAIN_DEMAND: TranslationDemand = { opsPerExit: 16, straightOps: 64 };
+const ANYTHING: TranslationDemand = { opsPerExit: 0, straightOps: 0 };
 
 export class Translation {
   /** The compiled functions, by the index their Compiled ops carry. */
@@ -85,31 +93,71 @@ export class Translation {
     return { entries, opsBefore };
   }
 
+  /**
+   * A hot unit, every block lowered (its chains `ranges`), as one function when it is small
+   * enough (branches between its chains then stay in compiled code); else the chain of the
+   * Compiled op at `ip`, as translateAt does. False when the op at `ip` got no compiled code.
+   */
+  translateUnit(ranges: ReadonlyArray<readonly [number, number]>, ip: number): boolean {
+    const code = this.prepared.code;
+    const entries: number[] = [];
+    let ops = 0;
+    for (const [from, to] of ranges) {
+      const range = this.entriesOf(from, to);
+      entries.push(...range.entries);
+      ops += range.opsBefore[range.opsBefore.length - 1]!;
+    }
+    if (ops > UNIT_OPS || !entries.includes(ip)) return this.translateAt(ip);
+    const compiled = this.translator(this.source(), ranges, this.eager ? ANYTHING : UNIT_DEMAND);
+    if (compiled === TOO_LARGE) return this.translateAt(ip);
+    this.assign(entries, compiled);
+    return code[ip + 1]! >= 0;
+  }
+
+  private source(): TranslationSource {
+    const { code, pcOfIp } = this.prepared;
+    return { code, pcOfIp, ipOfPc: this.ipOfPc, compiled: this.compiled };
+  }
+
+  /** Points the Compiled ops `entries` at `compiled`, or (none) marks them not translated. */
+  private assign(entries: readonly number[], compiled: CompiledCode | undefined): void {
+    const { code, pcOfIp } = this.prepared;
+    const index = compiled ? this.compiled.push(compiled) - 1 : NOT_TRANSLATED;
+    for (const at of entries) {
+      code[at + 1] = index;
+      // Left to the interpreter: calls and returns into the block skip its Compiled op, entering
+      // after it (the range check moves into the op's last two words, which it no longer needs).
+      const pc = pcOfIp[at]!;
+      if (!compiled && this.ipOfPc[pc] === at) {
+        code[at + 2] = code[at - 2]!;
+        code[at + 3] = code[at - 1]!;
+        this.ipOfPc[pc] = at + 4;
+      }
+    }
+  }
+
   /** The chain [first, end) in functions of at most FUNCTION_OPS ops, cut at block starts. */
   private translatePieces(first: number, end: number): void {
-    const { code, pcOfIp } = this.prepared;
     const { entries, opsBefore } = this.entriesOf(first, end);
     for (let k = 0; k < entries.length; ) {
       // The longest run of whole blocks from entry k within FUNCTION_OPS (at least one block).
       let j = k + 1;
       while (j < entries.length && opsBefore[j + 1]! - opsBefore[k]! <= FUNCTION_OPS) j++;
-      const from = entries[k]!;
-      const to = j < entries.length ? entries[j]! : end;
-      const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator(code, pcOfIp, [[from, to]], this.eager ? 0 : CHAIN_OPS_PER_EXIT) : undefined;
-      const index = compiled ? this.compiled.push(compiled) - 1 : NOT_TRANSLATED;
-      for (let e = k; e < j; e++) {
-        const at = entries[e]!;
-        code[at + 1] = index;
-        // Left to the interpreter: calls and returns into the block skip its Compiled op, entering
-        // after it (the range check moves into the op's last two words, which it no longer needs).
-        const pc = pcOfIp[at]!;
-        if (!compiled && this.ipOfPc[pc] === at) {
-          code[at + 2] = code[at - 2]!;
-          code[at + 3] = code[at - 1]!;
-          this.ipOfPc[pc] = at + 4;
-        }
-      }
+      this.translateBlocks(entries, opsBefore, k, j, end);
       k = j;
     }
+  }
+
+  /** The blocks of entries [k, j) (the last ending at `end` when j is the chain's last), halved until each piece is small enough to be optimised. */
+  private translateBlocks(entries: readonly number[], opsBefore: readonly number[], k: number, j: number, end: number): void {
+    const to = j < entries.length ? entries[j]! : end;
+    const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator(this.source(), [[entries[k]!, to]], this.eager ? ANYTHING : CHAIN_DEMAND) : undefined;
+    if (compiled === TOO_LARGE && j - k > 1) {
+      const half = (k + j) >> 1;
+      this.translateBlocks(entries, opsBefore, k, half, end);
+      this.translateBlocks(entries, opsBefore, half, j, end);
+      return;
+    }
+    this.assign(entries.slice(k, j), compiled === TOO_LARGE ? undefined : compiled);
   }
 }

@@ -8,9 +8,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FuelCostTable, Machine, OPCODE_TABLE, RwasmModule, Table, assemble, isRwasmError, type RunOutcome } from '../../src/index.js';
+import { FuelCostTable, Machine, OPCODE_TABLE, RwasmModule, assemble, isRwasmError, type RunOutcome } from '../../src/index.js';
 import { program, statement } from '../support/random-programs.js';
 import { stackModule, stackProgram } from '../support/stack-programs.js';
+import { transplant } from '../support/transplant.js';
 
 const NO_HOOK = () => {};
 
@@ -47,25 +48,6 @@ function machineOn(module: RwasmModule, engine: Engine, costs: FuelCostTable | u
   return machine;
 }
 
-/** A copy of `from`'s suspended execution and store on a new machine over a fresh decode of the module. */
-function transplant(from: Machine, engine: Engine, costs: FuelCostTable | undefined): Machine {
-  const module = RwasmModule.decode(from.program.module.encode());
-  const to = machineOn(module, engine, costs);
-  to.store.memory.restore(from.memoryPages, from.memory.slice());
-  to.store.globals.set(from.store.globals);
-  from.store.tables.forEach((table, i) => {
-    if (!table) return;
-    const copy = new Table();
-    copy.grow(table.size, 0);
-    copy.elements.set(table.elements.subarray(0, table.size));
-    to.store.tables[i] = copy;
-  });
-  const { consumed, limit } = from.store.fuel.state();
-  to.store.fuel.restore(consumed, limit);
-  to.restoreExecution(from.captureExecution());
-  return to;
-}
-
 interface RunPlan {
   engine: Engine;
   costs?: FuelCostTable;
@@ -97,7 +79,7 @@ function observe(module: RwasmModule, params: readonly number[], resultWords: nu
   for (let step = 0; outcome?.status === 'outOfFuel'; step++) {
     if (plan.transplant) {
       if (plan.alternate) engine = NEXT_ENGINE[engine];
-      machine = transplant(machine, engine, plan.costs);
+      machine = transplant(machine, (module) => machineOn(module, engine, plan.costs));
     }
     // Small top-ups first (a stop at nearly every instruction), growing so that every run ends.
     machine.addFuel((plan.topUps?.[step % plan.topUps.length] ?? 1) * 2 ** Math.floor(step / 12));
