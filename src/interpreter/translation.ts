@@ -17,8 +17,8 @@ import { opWords } from './prepared-listing.js';
 export const HOT_ENTRIES = 16;
 /** The count of a Compiled op whose chain was not translated: it steps over (for about 2^31 more passes before it asks again). */
 const NOT_TRANSLATED = -0x7fffffff;
-/** Ops per generated function: engines stop optimising, or take long to, far above this. */
-const FUNCTION_OPS = 4000;
+/** Ops per piece of a chain, at first: about what V8 still optimises (the translator then halves what it finds too large). */
+const FUNCTION_OPS = 800;
 /**
  * A unit of up to this many ops is one function: larger ones carry more cold code, which V8 pays
  * for in the time it takes to optimise them (it waits for execution in proportion to a
