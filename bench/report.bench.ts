@@ -18,6 +18,7 @@ import { formatMs, measureCompile, measureDecode, measureRuntime, type Measure }
 import { barChart } from './support/chart.js';
 import { LIMIT_CASES, METERINGS, limitRows, measureLimits } from './support/limits.js';
 import { benchDir } from './support/shared.js';
+import { measureEvm } from './support/evm-timing.js';
 
 const here = benchDir();
 
@@ -269,6 +270,7 @@ process.stderr.write('decode, compile, runtime…\n');
 const others: Measure[] = [...(await measureDecode(quick)), ...(await measureCompile(quick)), ...(await measureRuntime(quick))];
 process.stderr.write('work per unit of fuel…\n');
 const limits = await measureLimits(quick);
+const evm = measureEvm(quick);
 
 // ---------------------------------------------------------------- ratios against V8
 /** How many times slower than V8 (per Wasm instruction for a kernel; at the same n for a real program). */
@@ -463,6 +465,25 @@ for (const [set, kernels, programs] of [
 lines.push('');
 lines.push('## Decode, compile, runtime', '', '| task | median |', '|---|---:|');
 for (const m of others) lines.push(`| ${m.task} | ${formatMs(m.medianMs)} |`);
+lines.push('');
+lines.push(
+  '## The Fluent EVM runtime',
+  '',
+  'The genesis EVM runtime (1.17 MB of rWasm) running real contract work under the host of bench/support/evm-deploy.ts: on rwasm-ts',
+  "from its rWasm binary, on V8 from the Wasm in its hint section (the program it was compiled from) under the same host",
+  '(bench/support/evm-v8.ts: the eight imports it links; an interruption is the entry returning and being run again with the',
+  "answer, as Fluent's SystemRuntime does). Every round checks its results, on V8 too (HelloWorld's deploy: 285,898 gas, the",
+  "chain's code). First round: a fresh cache in this process (decoding and preparing, or V8 compiling; with the auto tier the",
+  'translation so far). Steady: the median per round over interleaved repetitions on the cached instance.',
+  '',
+  '| scenario | engine | first round | steady, per round | vs V8 |',
+  '|---|---|---:|---:|---:|',
+);
+for (const t of evm) {
+  const v8 = evm.find((x) => x.scenario === t.scenario && x.engine.options.engine === 'v8')!;
+  const translated = t.translation ? ` (${t.translation.functions} functions translated in ${formatMs(t.translation.milliseconds)})` : '';
+  lines.push(`| ${t.description} | ${t.engine.name} | ${formatMs(t.firstRoundMs)}${translated} | ${formatMs(t.medianRoundMs)} | ${(t.medianRoundMs / v8.medianRoundMs).toFixed(1)}× |`);
+}
 lines.push('');
 lines.push(
   '## Work per unit of fuel',

@@ -21,7 +21,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModuleCache, RuntimeContext, STATE_DEPLOY, STATE_MAIN, SystemRuntime, decodeInvocationParams, type ExecutionResult, type Tier, type TraceHook } from '../../src/index.js';
+import { ModuleCache, RuntimeContext, STATE_DEPLOY, STATE_MAIN, SystemRuntime, decodeInvocationParams, type ExecutionResult, type InvocationParams, type Program, type Tier, type TraceHook } from '../../src/index.js';
+import { v8FrameRunner } from './evm-v8.js';
 import { genesisFixture, sharedDir } from './shared.js';
 
 // ------------------------------------------------------------------ byte helpers
@@ -224,7 +225,49 @@ class World {
   }
 }
 
+/** A frame's end: the runtime's exit code, its output (a RuntimeExecutionOutcomeV1 when 0), the fuel it charged, its interruptions. */
+export interface FrameRun {
+  exitCode: number;
+  output: Uint8Array;
+  fuel: bigint;
+  interruptions: number;
+}
+
+/** Runs one frame of the EVM runtime (state 1: deploy, 0: main) on `input`, answering each interruption with `answer(request, its input bytes)`. */
+export type FrameRunner = (state: number, input: Uint8Array, fuelLimit: bigint, answer: (request: InvocationParams, input: Uint8Array) => Uint8Array) => FrameRun;
+
+/** Frames as Fluent runs them: a SystemRuntime per frame over the cached instance of the module. */
+function rwasmFrameRunner(bytes: Uint8Array, codeHash: string, cache: ModuleCache, options: EvmWorkloadOptions, countSegment: () => void, ran: (runtime: SystemRuntime) => void): FrameRunner {
+  const segment = options.segment ?? (<T>(run: () => T) => run());
+  return (state, input, fuelLimit, answer) => {
+    const runtime = SystemRuntime.create({
+      module: bytes,
+      codeHash,
+      cache,
+      trace: options.trace,
+      tier: options.tier,
+      context: new RuntimeContext({ fuelLimit, state, callDepth: 1, input }),
+    });
+    ran(runtime);
+    let result: ExecutionResult = segment(() => runtime.execute());
+    countSegment();
+    let fuel = result.fuelConsumed;
+    let interruptions = 0;
+    while (runtime.suspended === 'interrupted') {
+      const request = decodeInvocationParams(result.output);
+      const returnData = answer(request, runtime.memoryRead(Number(request.inputStart), Number(request.inputEnd - request.inputStart)));
+      interruptions++;
+      result = segment(() => runtime.resume(0, 0n, { returnData }));
+      countSegment();
+      fuel += result.fuelConsumed;
+    }
+    return { exitCode: result.exitCode, output: result.output, fuel, interruptions };
+  };
+}
+
 export interface EvmWorkloadOptions {
+  /** Which engine runs the runtime: rwasm-ts (the rWasm binary, default) or V8 (its hint section's Wasm, under the same host). */
+  engine?: 'rwasm' | 'v8';
   /** Trace hook for every frame (the frames run on a traced preparation of the module). */
   trace?: TraceHook;
   /** Wraps every execute/resume segment (the sequence recorder turns counting on around it). */
@@ -237,6 +280,8 @@ export interface EvmWorkloadOptions {
   tier?: Tier;
   /** The module cache to run in (default: a new one, so the instance is this workload's own). */
   cache?: ModuleCache;
+  /** Keep every frame's end in the summary. */
+  record?: boolean;
 }
 
 export interface EvmWorkloadSummary {
@@ -246,6 +291,10 @@ export interface EvmWorkloadSummary {
   readonly interruptions: number;
   /** What one round does, for the report. */
   readonly scenario: string;
+  /** The compiled tier's work on the module so far (rwasm-ts only). */
+  readonly translation: Program['translationStats'] | undefined;
+  /** Every frame's end, in order (with `record`). */
+  readonly record: readonly FrameRun[];
 }
 
 const SCENARIOS = {
@@ -265,38 +314,28 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
   const storageInit = hex(readFileSync(join(contracts, 'Storage.bin'), 'utf8'));
   // A private cache, so the traced instance is this workload's own.
   const cache = options.cache ?? new ModuleCache();
-  const segment = options.segment ?? (<T>(run: () => T) => run());
   let frames = 0;
   let segments = 0;
   let interruptions = 0;
 
-  /** One frame: execute, answer interruptions until it ends, decode its outcome. */
+  let lastRuntime: SystemRuntime | undefined;
+  const record: FrameRun[] = [];
+  const runFrame =
+    options.engine === 'v8'
+      ? v8FrameRunner(fixture.bytes)
+      : rwasmFrameRunner(fixture.bytes, codeHash, cache, options, () => segments++, (runtime) => (lastRuntime = runtime));
+
+  /** One frame: run it (answering interruptions from the world), decode its outcome. */
   const frame = (world: World, state: number, metadata: Uint8Array, input: Uint8Array, ctx: FrameContext): ExecutionOutcome & { fuel: bigint } => {
     frames++;
-    const runtime = SystemRuntime.create({
-      module: fixture.bytes,
-      codeHash,
-      cache,
-      trace: options.trace,
-      tier: options.tier,
-      context: new RuntimeContext({ fuelLimit: ctx.gasLimit * 20n, state, callDepth: 1, input: newFrameInput(metadata, input, ctx) }),
-    });
-    let result: ExecutionResult = segment(() => runtime.execute());
-    segments++;
-    let fuel = result.fuelConsumed;
-    while (runtime.suspended === 'interrupted') {
-      const request = decodeInvocationParams(result.output);
-      const id = request.codeHash[31]!;
+    const run = runFrame(state, newFrameInput(metadata, input, ctx), ctx.gasLimit * 20n, (request, bytes) => {
       if (request.codeHash.subarray(0, 31).some((b) => b !== 0)) throw new Error('EVM runtime asked for a nested call; this host answers syscalls only');
-      const bytes = runtime.memoryRead(Number(request.inputStart), Number(request.inputEnd - request.inputStart));
-      const answer = world.answer(id, bytes);
-      interruptions++;
-      result = segment(() => runtime.resume(0, 0n, { returnData: answer }));
-      segments++;
-      fuel += result.fuelConsumed;
-    }
-    if (result.exitCode !== 0) throw new Error(`EVM runtime frame ended with exit code ${result.exitCode}`);
-    return { ...decodeOutcome(result.output), fuel };
+      return world.answer(request.codeHash[31]!, bytes);
+    });
+    interruptions += run.interruptions;
+    if (options.record) record.push(run);
+    if (run.exitCode !== 0) throw new Error(`EVM runtime frame ended with exit code ${run.exitCode}`);
+    return { ...decodeOutcome(run.output), fuel: run.fuel };
   };
 
   const helloCtx: FrameContext = { address: HELLO_ADDRESS, caller: SENDER, gasLimit: 289_922n };
@@ -309,7 +348,7 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
     if (options.scenario === 'hello') hello(world);
     else storage(world);
   }
-  return { file: fixture.file, frames, segments, interruptions, scenario: SCENARIOS[options.scenario] };
+  return { file: fixture.file, frames, segments, interruptions, scenario: SCENARIOS[options.scenario], translation: lastRuntime?.program.translationStats, record };
 
   function hello(world: World): void {
     // HelloWorld deploy: must reproduce the on-chain result.

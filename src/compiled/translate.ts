@@ -20,6 +20,7 @@ import { Op, OP_WORDS } from '../interpreter/engine.js';
 import { ENTER_PC, TOO_LARGE, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_SP, RETURNED_TO_CALLER, type TranslationDemand, type TranslationSource } from '../interpreter/compiled-code.js';
 import { MAX_CALL_DEPTH, NO_SIGNATURE } from '../interpreter/execution.js';
 import { I64Kind } from '../interpreter/i64.js';
+import { branchTargets } from '../interpreter/branch-targets.js';
 
 /** Parameters of the function the source is the body of (CompiledCode's); then those of the factory around it. */
 export const COMPILED_PARAMETERS = ['stack', 'sp', 'memory', 'view', 'memLen', 'globals', 'registers', 'entry', 'code', 'callStack', 'csp', 'depth', 'tables'] as const;
@@ -154,18 +155,13 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   if (all.length === 0) return undefined;
   const starts = new Set(all.map((o) => o.ip));
   const labels = new Set<number>(all.filter((o) => o.op === Op.Compiled).map((o) => o.ip));
+  // Every range starts with a label (a statement before a switch's first case would not parse).
+  for (const ops of scanned) if (ops.length > 0) labels.add(ops[0]!.ip);
   const targetsOf = (o: Scanned): number[] => {
-    const w = (k: number) => code[o.ip + k]!;
-    if (o.op === Op.Jump || o.op === Op.JumpRebase) return [w(1)];
-    if (o.op === Op.BrNez || o.op === Op.BrEqz) return [w(2)];
-    if (BRANCH[o.op] !== undefined || BRANCH_IMMEDIATE[o.op] !== undefined) return [w(3)];
-    if (o.op === Op.AddIBrNeI) return [w(5)];
-    if (o.op === Op.AddIBrNez) return [w(4)];
-    if (o.op === Op.BrTable) return Array.from({ length: w(2) }, (_, k) => w(3 + k));
     // where a call returns to (control comes back there from the callee)
-    if (o.op === Op.Call) return [ipOfPc[w(3)]!];
-    if (o.op === Op.CallIndirect) return [ipOfPc[w(5)]!];
-    return [];
+    if (o.op === Op.Call) return [ipOfPc[code[o.ip + 3]!]!];
+    if (o.op === Op.CallIndirect) return [ipOfPc[code[o.ip + 5]!]!];
+    return branchTargets(code, o.ip);
   };
   let loops = false;
   for (const o of all) {

@@ -10,6 +10,16 @@ import type { Snippet } from './snippets.js';
 import { loweringScratch } from './symbolic-stack.js';
 import type { Block, Region, Unit } from './units.js';
 
+/**
+ * A block that calls and returns enter (not a loop header) counts down this many times longer
+ * than a loop header per instruction of its unit: translating a function pays only once it has
+ * run in proportion to what translating it costs, V8 compiling the result included. (On the EVM
+ * runtime, whose hot functions are many and large, translating them at a loop's rate cost more
+ * than it saved over 200 scenario runs; a small function called from a hot loop still
+ * qualifies within a fraction of a second.)
+ */
+const HEADED_ENTRIES_PER_INSTRUCTION = 256;
+
 export interface LoweringSource {
   readonly codes: Uint16Array;
   readonly bits: Uint32Array;
@@ -61,15 +71,19 @@ export class LazyUnit {
     /** Told of each chain laid out: its first block's ip and the end of all it emitted. */
     private readonly chainLowered?: (first: number, end: number) => void,
     /** What each block's Compiled op starts with: its countdown to translation. */
-    private readonly compiledCountdown = -1,
+    compiledCountdown = -1,
     /** Only the blocks calls and returns enter and loop headers get a Compiled op (where the lazy tier enters functions and loops, and comes back after a call it left for; an op anywhere else would be a dispatch for nothing). */
     loopHeadersOnly = false,
   ) {
     this.ipOfBlock = new Int32Array(unit.blocks.length).fill(-1);
+    this.loopCountdown = compiledCountdown;
+    this.headedCountdown = Math.max(-0x40000000, compiledCountdown * (1 + HEADED_ENTRIES_PER_INSTRUCTION * (unit.end - unit.entry)));
     if (loopHeadersOnly) this.loopHeaders = loopHeadersOf(source, unit);
   }
 
   private readonly loopHeaders: ReadonlySet<number> | undefined;
+  private readonly headedCountdown: number;
+  private readonly loopCountdown: number;
 
   /** The ip of block `index`, lowering the chain that starts at it first if needed. */
   lower(index: number): number {
@@ -86,7 +100,11 @@ export class LazyUnit {
       const ip = out.size;
       if (first < 0) first = ip;
       // The compiled tier enters at any block: its op is where this one starts.
-      if (this.chainLowered && (!this.loopHeaders || headed || this.loopHeaders.has(block.start))) out.emit3(Op.Compiled, block.start, this.compiledCountdown, ip, 0);
+      if (this.chainLowered) {
+        const loopHeader = this.loopHeaders?.has(block.start) ?? true;
+        // A function entry or return address waits longer than a loop: translating a function pays only if it runs often.
+        if (loopHeader || headed) out.emit3(Op.Compiled, block.start, loopHeader ? this.loopCountdown : this.headedCountdown, ip, 0);
+      }
       this.ipOfBlock[block.index] = ip;
       this.lowered({ start: block.start, end: block.end, ip, offset: block.offset, region }, headed);
       const next = unit.blocks[block.index + 1];

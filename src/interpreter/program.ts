@@ -21,8 +21,8 @@ import type { ChainTranslator, CompiledCode } from './compiled-code.js';
 import { Translation } from './translation.js';
 
 const NO_CODE: readonly CompiledCode[] = [];
-/** A hot unit of up to this many instructions is lowered whole and translated as one function. */
-const WHOLE_UNIT_INSTRUCTIONS = 5000;
+/** A hot unit of up to this many instructions is lowered whole before it is translated (a larger one: what ran so far). */
+const WHOLE_UNIT_INSTRUCTIONS = 400;
 
 export interface PrepareOptions {
   /** Execute FPU opcodes; when false (the reference's default build) they trap IllegalOpcode. */
@@ -125,18 +125,26 @@ export class Program {
     return this.translation?.compiled ?? NO_CODE;
   }
 
+  /** The compiled tier's work so far: functions made, translations tried and the milliseconds they took. */
+  get translationStats(): { readonly functions: number; readonly attempts: number; readonly milliseconds: number } {
+    const t = this.translation;
+    return { functions: t?.compiled.length ?? 0, attempts: t?.attempts ?? 0, milliseconds: t?.milliseconds ?? 0 };
+  }
+
   /**
-   * Called by a block's Compiled op that counted down: translates its unit (lowered whole) or,
-   * for a large one, its chain; false when the op got no compiled code. The code may move.
+   * Called by a block's Compiled op that counted down: translates its unit (a small one lowered
+   * whole first) or the part of it around the op; false when the op got no compiled code. The
+   * code may move.
    */
   translateAt(ip: number): boolean {
     const translation = this.translation;
     if (!translation) return false;
     const unit = this.unitOfPc?.[this.pcOfIp[ip]!] ?? 0;
     const lazy = unit > 0 ? this.units[unit - 1]! : undefined;
-    if (!lazy || lazy.unit.end - lazy.unit.entry > WHOLE_UNIT_INSTRUCTIONS) return translation.translateAt(ip);
-    lazy.lowerAll();
-    return translation.translateUnit(lazy.chains, ip);
+    if (!lazy) return translation.translateAt(ip);
+    const whole = lazy.unit.end - lazy.unit.entry <= WHOLE_UNIT_INSTRUCTIONS;
+    if (whole) lazy.lowerAll();
+    return translation.translateUnit(lazy.chains, ip, whole);
   }
 
   /** Engine metering is on. */

@@ -9,9 +9,10 @@
  * FUNCTION_OPS ops and halved until the translator finds each small enough for V8 to optimise.
  */
 import { Op } from './engine.js';
-import { TOO_LARGE, type ChainTranslator, type CompiledCode, type TranslationDemand, type TranslationSource } from './compiled-code.js';
+import { TOO_LARGE, type ChainTranslator, type CompiledCode, type TranslationDemand } from './compiled-code.js';
 import type { PreparedCode } from './prepared-code.js';
 import { opWords } from './prepared-listing.js';
+import { branchTargets } from './branch-targets.js';
 
 /** How many times a block's Compiled op steps over before its chain is translated (in the lazy mode). */
 export const HOT_ENTRIES = 16;
@@ -35,6 +36,9 @@ const ANYTHING: TranslationDemand = { opsPerExit: 0, straightOps: 0 };
 export class Translation {
   /** The compiled functions, by the index their Compiled ops carry. */
   readonly compiled: CompiledCode[] = [];
+  /** Translations tried, and the milliseconds they took (generating the source and `new Function`; V8 compiles each function later, on its first calls). */
+  attempts = 0;
+  milliseconds = 0;
   /** The chains laid out so far, in code order. */
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
@@ -73,50 +77,110 @@ export class Translation {
 
   /** The Compiled ops in [from, to) and the ops before each (the total last). */
   private entriesOf(from: number, to: number): { entries: number[]; opsBefore: number[] } {
-    const { code, pcOfIp } = this.prepared;
+    const code = this.prepared.code;
     const entries: number[] = [];
     const opsBefore: number[] = [];
     let ops = 0;
-    for (let ip = from; ip < to; ) {
-      if (pcOfIp[ip]! < 0) {
-        ip += 2; // a region's range check
-        continue;
-      }
+    this.forEachOp(from, to, (ip) => {
       if (code[ip] === Op.Compiled) {
         entries.push(ip);
         opsBefore.push(ops);
       }
       ops++;
-      ip += opWords(code, ip);
-    }
+    });
     opsBefore.push(ops);
     return { entries, opsBefore };
   }
 
   /**
-   * A hot unit, every block lowered (its chains `ranges`), as one function when it is small
-   * enough (branches between its chains then stay in compiled code); else the chain of the
-   * Compiled op at `ip`, as translateAt does. False when the op at `ip` got no compiled code.
+   * A hot unit's chains (`chains`, in code order; the first holds its entry): the chain of the
+   * Compiled op at `ip` and the chains its branches reach, transitively, up to FUNCTION_OPS ops
+   * (all of them, for a unit lowered whole that fits), as one function, so loops that run
+   * through several chains stay in compiled code; if that is not worth it or too large, the
+   * chain alone (translateAt). False when the op at `ip` got no compiled code.
    */
-  translateUnit(ranges: ReadonlyArray<readonly [number, number]>, ip: number): boolean {
+  translateUnit(chains: ReadonlyArray<readonly [number, number]>, ip: number, whole: boolean): boolean {
     const code = this.prepared.code;
-    const entries: number[] = [];
-    let ops = 0;
-    for (const [from, to] of ranges) {
-      const range = this.entriesOf(from, to);
-      entries.push(...range.entries);
-      ops += range.opsBefore[range.opsBefore.length - 1]!;
+    const chainOf = (at: number): number => {
+      let lo = 0;
+      let hi = chains.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (chains[mid]![0] <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      return at >= chains[lo]![0] && at < chains[lo]![1] ? lo : -1;
+    };
+    const first = chainOf(ip);
+    if (first < 0) return this.translateAt(ip);
+    const total = chains.reduce((sum, [from, to]) => sum + this.opsIn(from, to), 0);
+    if (whole && total <= UNIT_OPS) return this.translateChains(chains, chains.map((_, k) => k), ip);
+    const chosen = new Set<number>([first]);
+    const queue = [first];
+    let ops = this.opsIn(chains[first]![0], chains[first]![1]);
+    while (queue.length > 0) {
+      const [from, to] = chains[queue.shift()!]!;
+      this.forEachOp(from, to, (at) => {
+        for (const target of this.successors(code, at)) {
+          const chain = chainOf(target);
+          if (chain < 0 || chosen.has(chain)) continue;
+          const extra = this.opsIn(chains[chain]![0], chains[chain]![1]);
+          if (ops + extra > FUNCTION_OPS) continue;
+          ops += extra;
+          chosen.add(chain);
+          queue.push(chain);
+        }
+      });
     }
-    if (ops > UNIT_OPS || !entries.includes(ip)) return this.translateAt(ip);
-    const compiled = this.translator(this.source(), ranges, this.eager ? ANYTHING : UNIT_DEMAND);
-    if (compiled === TOO_LARGE) return this.translateAt(ip);
-    this.assign(entries, compiled);
-    return code[ip + 1]! >= 0;
+    if (chosen.size === 1 && ops > UNIT_OPS) return this.translateAt(ip);
+    return this.translateChains(chains, [...chosen], ip);
   }
 
-  private source(): TranslationSource {
+  /** Chains `chosen` of `chains` as one function; else the chain of `ip` alone (translateAt). */
+  private translateChains(chains: ReadonlyArray<readonly [number, number]>, chosen: readonly number[], ip: number): boolean {
+    const ranges = [...chosen].sort((x, y) => x - y).map((k) => chains[k]!);
+    // A region with the unit's entry is called from compiled code too: short straight code is worth it there.
+    const demand = this.eager ? ANYTHING : chosen.includes(0) ? UNIT_DEMAND : CHAIN_DEMAND;
+    const compiled = this.translate(ranges, demand);
+    if (compiled === TOO_LARGE || (compiled === undefined && chosen.length > 1)) return this.translateAt(ip);
+    this.assign(ranges.flatMap(([from, to]) => this.entriesOf(from, to).entries), compiled);
+    return this.prepared.code[ip + 1]! >= 0;
+  }
+
+  /** Where control may go from the op at `ip` within the program: its branch targets, and for a call the callee's entry and the return address. */
+  private successors(code: Int32Array, ip: number): number[] {
+    const op = code[ip];
+    if (op === Op.Call) return [this.ipOfPc[code[ip + 2]!]!, this.ipOfPc[code[ip + 3]!]!];
+    if (op === Op.CallIndirect) return [this.ipOfPc[code[ip + 5]!]!];
+    return branchTargets(code, ip);
+  }
+
+  private opsIn(from: number, to: number): number {
+    const { opsBefore } = this.entriesOf(from, to);
+    return opsBefore[opsBefore.length - 1]!;
+  }
+
+  /** Calls `visit` with the ip of every op in [from, to) (region range checks skipped). */
+  private forEachOp(from: number, to: number, visit: (ip: number) => void): void {
     const { code, pcOfIp } = this.prepared;
-    return { code, pcOfIp, ipOfPc: this.ipOfPc, compiled: this.compiled };
+    for (let ip = from; ip < to; ) {
+      if (pcOfIp[ip]! < 0) {
+        ip += 2;
+        continue;
+      }
+      visit(ip);
+      ip += opWords(code, ip);
+    }
+  }
+
+  /** The translator, timed. */
+  private translate(ranges: ReadonlyArray<readonly [number, number]>, demand: TranslationDemand): CompiledCode | typeof TOO_LARGE | undefined {
+    const start = performance.now();
+    const { code, pcOfIp } = this.prepared;
+    const compiled = this.translator({ code, pcOfIp, ipOfPc: this.ipOfPc, compiled: this.compiled }, ranges, demand);
+    this.attempts++;
+    this.milliseconds += performance.now() - start;
+    return compiled;
   }
 
   /** Points the Compiled ops `entries` at `compiled`, or (none) marks them not translated. */
@@ -132,6 +196,8 @@ export class Translation {
         code[at + 2] = code[at - 2]!;
         code[at + 3] = code[at - 1]!;
         this.ipOfPc[pc] = at + 4;
+      } else if (compiled && this.ipOfPc[pc] === at + 4) {
+        this.ipOfPc[pc] = at; // skipped when an earlier translation declined it; now it runs compiled
       }
     }
   }
@@ -151,7 +217,7 @@ export class Translation {
   /** The blocks of entries [k, j) (the last ending at `end` when j is the chain's last), halved until each piece is small enough to be optimised. */
   private translateBlocks(entries: readonly number[], opsBefore: readonly number[], k: number, j: number, end: number): void {
     const to = j < entries.length ? entries[j]! : end;
-    const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translator(this.source(), [[entries[k]!, to]], this.eager ? ANYTHING : CHAIN_DEMAND) : undefined;
+    const compiled = opsBefore[j]! - opsBefore[k]! <= BLOCK_OPS_CAP ? this.translate([[entries[k]!, to]], this.eager ? ANYTHING : CHAIN_DEMAND) : undefined;
     if (compiled === TOO_LARGE && j - k > 1) {
       const half = (k + j) >> 1;
       this.translateBlocks(entries, opsBefore, k, half, end);

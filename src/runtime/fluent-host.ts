@@ -88,7 +88,7 @@ function hashHandler(hash: (data: Uint8Array) => Uint8Array): HostHandler {
 }
 
 /** Keccak-f[1600] over 25 little-endian u64 lanes (200 bytes). */
-function keccakPermute(state: Uint8Array): Uint8Array {
+export function keccakPermute(state: Uint8Array): Uint8Array {
   const view = new DataView(state.buffer, state.byteOffset, 200);
   const words = new Uint32Array(50);
   for (let i = 0; i < 50; i++) words[i] = view.getUint32(4 * i, true);

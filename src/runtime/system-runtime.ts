@@ -356,6 +356,11 @@ export class SystemRuntime implements SyscallEnvironment {
   }
 
   /** The code hash of the frame's module (64 hex digits). */
+  /** The prepared program the frame runs (shared by every frame of its cache entry). */
+  get program(): Program {
+    return this.setup.program;
+  }
+
   get codeHash(): string {
     return this.setup.entry.codeHash;
   }
