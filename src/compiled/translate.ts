@@ -221,9 +221,10 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   if (translated === 0) return undefined;
   // The slots live in JavaScript locals (registers to V8), written back on the way out, and
   // around calls and moves of sp (where the callee reads and writes them, or they are other slots).
-  const movesSp = all.some((o) => o.op === Op.Call || o.op === Op.CallIndirect || o.op === Op.JumpRebase);
+  // (A move of sp between regions is rare, mostly on the way out of a loop; calls are not.)
+  const calls = all.some((o) => o.op === Op.Call || o.op === Op.CallIndirect);
   const text = lines.join('\n');
-  const body = inLocals(text, movesSp ? MAX_LOCAL_SLOTS_MOVING : MAX_LOCAL_SLOTS) ?? text.replaceAll(FLUSH, '').replaceAll(RELOAD, '');
+  const body = inLocals(text, calls ? MAX_LOCAL_SLOTS_CALLING : MAX_LOCAL_SLOTS) ?? text.replaceAll(FLUSH, '').replaceAll(RELOAD, '');
   return body.length > MAX_SOURCE_LENGTH ? TOO_LARGE : body;
 }
 
@@ -232,7 +233,7 @@ const FLUSH = '/* flush */';
 const RELOAD = '/* reload */';
 /** The most slots held in locals; in code that calls, where each call writes them all back and reads them again, fewer. */
 const MAX_LOCAL_SLOTS = 256;
-const MAX_LOCAL_SLOTS_MOVING = 8;
+const MAX_LOCAL_SLOTS_CALLING = 8;
 
 /**
  * `body` with every slot `stack[sp + k]` a local, loaded on entry and at RELOAD, written back at

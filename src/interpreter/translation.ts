@@ -33,6 +33,10 @@ const UNIT_DEMAND: TranslationDemand = { opsPerExit: 16, straightOps: 0 };
 const CHAIN_DEMAND: TranslationDemand = { opsPerExit: 16, straightOps: 64 };
 const ANYTHING: TranslationDemand = { opsPerExit: 0, straightOps: 0 };
 
+/** A clock in milliseconds: `performance.now()` where the host has it (browsers, Node), else `Date.now()`. */
+const clock = (globalThis as { performance?: { now(): number } }).performance;
+const now = (): number => (clock ? clock.now() : Date.now());
+
 export class Translation {
   /** The compiled functions, by the index their Compiled ops carry. */
   readonly compiled: CompiledCode[] = [];
@@ -175,11 +179,11 @@ export class Translation {
 
   /** The translator, timed. */
   private translate(ranges: ReadonlyArray<readonly [number, number]>, demand: TranslationDemand): CompiledCode | typeof TOO_LARGE | undefined {
-    const start = performance.now();
+    const start = now();
     const { code, pcOfIp } = this.prepared;
     const compiled = this.translator({ code, pcOfIp, ipOfPc: this.ipOfPc, compiled: this.compiled }, ranges, demand);
     this.attempts++;
-    this.milliseconds += performance.now() - start;
+    this.milliseconds += now() - start;
     return compiled;
   }
 
