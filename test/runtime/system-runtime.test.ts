@@ -17,6 +17,7 @@ import {
   assemble,
   ins,
   type RuntimeContextInit,
+  type Tier,
 } from '../../src/index.js';
 import { rwasmErrorOf } from '../support/errors.js';
 import { program, statement } from '../support/random-programs.js';
@@ -217,6 +218,37 @@ describe('snapshots', () => {
       expect(copy.refuel(777n)).toEqual(original.refuel(777n));
       expect(copy.memoryRead(0, 128)).toEqual(original.memoryRead(0, 128));
     }
+  });
+
+  it('random programs stopped by fuel at random points, each stop snapshotted and finished on the next tier: every snapshot is the interpreter\'s, byte for byte, and so is the end', () => {
+    let stopsSeen = 0;
+    fc.assert(
+      fc.property(fc.array(statement, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 24 }), fc.integer(), fc.integer({ min: 3, max: 400 }), (statements, n, seed, step) => {
+        const { code, labels } = assemble(program(statements, seed, [ins.Drop(), ins.I32Const(n)]));
+        const module = new RwasmModule({ code, sourcePc: labels.get('main')! });
+        const bytes = module.encode();
+        /** Runs with `step` fuel at a time (engine-metered, or the program's own ConsumeFuel alone); each stop is snapshotted, restored on the next of `tiers` and refuelled. */
+        const run = (tiers: readonly Tier[], consumeFuel: boolean) => {
+          const stops: string[] = [];
+          let runtime = SystemRuntime.create({ module, cache: new ModuleCache(), consumeFuel, tier: tiers[0], context: new RuntimeContext({ fuelLimit: BigInt(step), callDepth: 1 }) });
+          let result = runtime.execute();
+          for (let k = 1; runtime.suspended === 'outOfFuel'; k++) {
+            const snapshot = runtime.snapshot();
+            stops.push(Buffer.from(snapshot).toString('hex'));
+            runtime = SystemRuntime.restore(snapshot, { module: bytes, cache: new ModuleCache(), tier: tiers[k % tiers.length] });
+            result = runtime.refuel(BigInt(step));
+          }
+          return { stops, result, memory: Buffer.from(runtime.memoryRead(0, 256)).toString('hex') };
+        };
+        for (const metered of [true, false]) {
+          const interpreted = run(['interpreter'], metered);
+          stopsSeen += interpreted.stops.length;
+          for (const tiers of [['compiled'], ['auto'], ['compiled', 'interpreter', 'auto']] as const) expect(run(tiers, metered), `${tiers.join('/')}, metered ${metered}`).toEqual(interpreted);
+        }
+      }),
+      { seed: 0x5a9, numRuns: 40 },
+    );
+    expect(stopsSeen).toBeGreaterThan(400); // several stops a program, not a run that never stops
   });
 
   it('a frame that is not suspended cannot be snapshotted', () => {
