@@ -17,7 +17,7 @@
  * read from the prepared code (int32 words), never text from the module.
  */
 import { Op, OP_WORDS } from '../interpreter/engine.js';
-import { ENTER_PC, TOO_LARGE, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_SP, RETURNED_TO_CALLER, type TranslationDemand, type TranslationSource } from '../interpreter/compiled-code.js';
+import { ENTER_PC, TOO_LARGE, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_PAID_END, REGISTER_SP, RETURNED_TO_CALLER, type TranslationDemand, type TranslationSource } from '../interpreter/compiled-code.js';
 import { MAX_CALL_DEPTH, NO_SIGNATURE } from '../interpreter/execution.js';
 import { I64Kind } from '../interpreter/i64.js';
 import { branchTargets } from '../interpreter/branch-targets.js';
@@ -183,7 +183,8 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   }
 
   // Code that charges no fuel leaves the budget in the registers (where its callees read and write it).
-  const usesFuel = all.some((o) => o.op === Op.Fuel);
+  const usesFuel = all.some((o) => o.op === Op.Fuel || o.op === Op.Meter);
+  const metered = all.some((o) => o.op === Op.Meter);
   // Every way out but a callee's stop and a return to a compiled caller goes through one exit,
   // which writes the registers back (the frame's sp and csp: its caller did not).
   const leave = (ip: number) => `{ label = ${ip}; break out; }`;
@@ -193,6 +194,7 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   let translated = 0;
   const lines: string[] = [];
   if (usesFuel) lines.push(`let fuel = registers[${REGISTER_FUEL}];`);
+  if (metered) lines.push(`let paidEnd = registers[${REGISTER_PAID_END}];`);
   // The interpreter enters at Compiled ops only; at any other ip (none is) it steps over the op.
   const entries = all.filter((o) => o.op === Op.Compiled).map((o) => `case ${o.ip}: label = ${labelNumber.get(o.ip)}; break;`);
   lines.push('let label = 0;', `switch (entry) { ${entries.join(' ')} default: return entry + 4; }`, 'out: for (;;) {', 'switch (label) {');
@@ -217,6 +219,7 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   lines.push('}', '}');
   lines.push(FLUSH);
   if (usesFuel) lines.push(`registers[${REGISTER_FUEL}] = fuel;`);
+  if (metered) lines.push(`registers[${REGISTER_PAID_END}] = paidEnd;`);
   lines.push(`registers[${REGISTER_SP}] = sp;`, `registers[${REGISTER_CSP}] = csp;`, 'return label;');
   if (translated === 0) return undefined;
   // The slots live in JavaScript locals (registers to V8), written back on the way out, and
@@ -434,6 +437,9 @@ function translateOp(code: Int32Array, o: Scanned, goTo: (ip: number) => string,
       return `globals[${w(1)}] = ${w(2)};`;
     case Op.Fuel:
       return `if (${w(1) >>> 0} > fuel) ${leave(o.ip)} fuel -= ${w(1) >>> 0};`;
+    case Op.Meter:
+      // Engine metering's block charge: a charge that does not fit is the interpreter's to stop at.
+      return `if (${w(1) >>> 0} > fuel) ${leave(o.ip)} fuel -= ${w(1) >>> 0}; paidEnd = ${w(3)};`;
     case Op.I64Add:
     case Op.I64AddI: {
       const [bLo, bHi] = op === Op.I64Add ? [s(4), s(5)] : [`${w(4)}`, `${w(5)}`];

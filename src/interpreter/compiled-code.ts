@@ -8,14 +8,16 @@ import type { Table } from './store.js';
 /**
  * The registers compiled code shares with whoever entered it, in one Float64Array: the fuel
  * budget, the current frame's `sp` and `csp` (when compiled code stops in a callee it called
- * itself, the interpreter goes on in that frame), and the signature the last indirect call
- * announced.
+ * itself, the interpreter goes on in that frame), the signature the last indirect call
+ * announced, and with engine metering how far the last block charge paid.
  */
 export const REGISTER_FUEL = 0;
 export const REGISTER_SP = 1;
 export const REGISTER_CSP = 2;
 export const REGISTER_LAST_SIGNATURE = 3;
-export const REGISTER_COUNT = 4;
+/** With engine metering: the end of the block the last Meter paid for (-1: none). */
+export const REGISTER_PAID_END = 4;
+export const REGISTER_COUNT = 5;
 
 /** What a nested frame's compiled code returns when it returned to the compiled code that called it. */
 export const RETURNED_TO_CALLER = -1;

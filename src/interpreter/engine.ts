@@ -20,7 +20,7 @@ import { Exit, MAX_CALL_DEPTH, NO_SIGNATURE, SYSCALL_OK, type ExecutionContext }
 import { FPU_TRAPPED, executeFpu, fpuTrapCode } from './fpu.js';
 import { compareI64, i64Operation, i64Trap, mulHigh, type I64Kind } from './i64.js';
 import { snippetTrapPc } from './snippets.js';
-import { ENTER_PC, REGISTER_COUNT, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_SP } from './compiled-code.js';
+import { ENTER_PC, REGISTER_COUNT, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_PAID_END, REGISTER_SP } from './compiled-code.js';
 
 export enum Op {
   // moves: [op, d, s] / [op, d, value] / [op, d, count]
@@ -1624,11 +1624,13 @@ export function runBlocks(m: ExecutionContext): Exit {
         registers[REGISTER_SP] = sp;
         registers[REGISTER_CSP] = csp;
         registers[REGISTER_LAST_SIGNATURE] = lastSig;
+        registers[REGISTER_PAID_END] = paidEnd;
         const next = compiled[index]!(stack, sp, memory, view, memLen, globals, registers, ip, code, callStack, csp, 0, tables) | 0;
         fuel = registers[REGISTER_FUEL]!;
         sp = registers[REGISTER_SP]! | 0;
         csp = registers[REGISTER_CSP]! | 0;
         lastSig = registers[REGISTER_LAST_SIGNATURE]!;
+        paidEnd = registers[REGISTER_PAID_END]! | 0;
         if (next >= 0) {
           ip = next;
           break;
