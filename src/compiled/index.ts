@@ -51,10 +51,10 @@ export function resolveTier(requested: Tier | undefined): 'interpreter' | 'compi
 
 /**
  * How a program is prepared for a requested tier: `'compiled'` translates each chain as it is
- * laid out, `'auto'` a chain with a loop of its own once one of its blocks has run a few times
- * (so start-up stays the interpreter's, code that runs once is never translated, and straight
- * code between calls, where entering and leaving compiled code costs more than it saves, stays
- * interpreted).
+ * laid out, `'auto'` a loop once its header has run a few times and a function once it has run
+ * in proportion to its size (so start-up stays the interpreter's, code that runs once is never
+ * translated, and code that would not repay its translation stays interpreted: see
+ * translation.ts and lazy-unit.ts).
  */
 export function translationFor(requested: Tier | undefined): { translator: ChainTranslator | undefined; translateEagerly: boolean } {
   if (resolveTier(requested) === 'interpreter') return { translator: undefined, translateEagerly: false };

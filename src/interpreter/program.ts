@@ -33,7 +33,7 @@ export interface PrepareOptions {
   trace?: boolean;
   /** The compiled tier: chains of prepared code are translated to JavaScript. */
   translator?: ChainTranslator | undefined;
-  /** With a translator: each chain as it is laid out (true), or once one of its blocks has run HOT_ENTRIES times (default). */
+  /** With a translator: each chain as it is laid out (true), or once it has run often (default: loops after HOT_ENTRIES passes, functions later). */
   translateEagerly?: boolean;
 }
 
