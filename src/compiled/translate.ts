@@ -17,7 +17,7 @@
  * read from the prepared code (int32 words), never text from the module.
  */
 import { Op, OP_WORDS } from '../interpreter/engine.js';
-import { ENTER_PC, TOO_LARGE, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_PAID_END, REGISTER_SP, RETURNED_TO_CALLER, type TranslationDemand, type TranslationSource } from '../interpreter/compiled-code.js';
+import { TOO_LARGE, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_PAID_END, REGISTER_SP, RETURNED_TO_CALLER, type TranslationDemand, type TranslationSource } from '../interpreter/compiled-code.js';
 import { MAX_CALL_DEPTH, NO_SIGNATURE } from '../interpreter/execution.js';
 import { I64Kind } from '../interpreter/i64.js';
 import { branchTargets } from '../interpreter/branch-targets.js';
@@ -313,15 +313,13 @@ function translateCall(source: TranslationSource, o: Scanned, next: number, goTo
     `if (stop !== ${RETURNED_TO_CALLER}) return stop;`,
     `${fuelIn}sp = registers[${REGISTER_SP}] | 0; ${RELOAD}`,
   );
-  // On at the return address, as the interpreter's return goes (its range check, else the slow path).
+  // On at the return address, as the interpreter's return goes (its range check, else the slow
+  // path); where that is not here, the interpreter makes the return itself: the return pc is still
+  // on the call stack above csp, and its `Return 0` pops it.
   const landing = ipOfPc[returnPc >>> 0]!;
-  if (landing >= 0 && landing === next) {
-    lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! >>> 0}) { registers[${REGISTER_CSP}] = csp; return ${ENTER_PC - (returnPc >>> 0)}; }`);
-  } else if (landing >= 0) {
-    lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! >>> 0}) { registers[${REGISTER_CSP}] = csp; return ${ENTER_PC - (returnPc >>> 0)}; }`, goTo(landing));
-  } else {
-    lines.push(`registers[${REGISTER_CSP}] = csp; return ${ENTER_PC - (returnPc >>> 0)};`);
-  }
+  const byInterpreter = `{ registers[${REGISTER_CSP}] = csp + 1; return ${source.returnOp}; }`;
+  if (landing >= 0) lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! >>> 0}) ${byInterpreter}`);
+  lines.push(landing < 0 ? byInterpreter : landing === next ? '' : goTo(landing));
   lines.push('}');
   return lines.join(' ');
 }

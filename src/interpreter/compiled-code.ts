@@ -21,15 +21,12 @@ export const REGISTER_COUNT = 5;
 
 /** What a nested frame's compiled code returns when it returned to the compiled code that called it. */
 export const RETURNED_TO_CALLER = -1;
-/** A return value ≤ this: go on at pc `ENTER_PC - value` as a return does (its block and range check). */
-export const ENTER_PC = -2;
 
 /**
  * Runs prepared code on the interpreter's state from `entry` (the ip of one of its Compiled
  * ops), in the frame at call depth `csp`; `depth` > 0 when compiled code called it (it then
  * returns RETURNED_TO_CALLER on a return, and counts how deep compiled calls nest in JavaScript).
- * Returns the ip the interpreter goes on at (with `registers` holding sp and csp), or a pc to
- * enter (≤ ENTER_PC).
+ * Returns the ip the interpreter goes on at (with `registers` holding sp and csp).
  */
 export type CompiledCode = (
   stack: Int32Array,
@@ -54,6 +51,8 @@ export interface TranslationSource {
   readonly ipOfPc: Int32Array;
   /** The program's compiled functions (growing): calls in compiled code enter their callees' directly. */
   readonly compiled: readonly CompiledCode[];
+  /** The ip of a `Return 0` op: where compiled code has the interpreter make a return it cannot go on from. */
+  readonly returnOp: number;
 }
 
 /** A translator's answer for ranges whose function would be too large for the JavaScript engine to optimise. */

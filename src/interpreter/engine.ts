@@ -20,7 +20,7 @@ import { Exit, MAX_CALL_DEPTH, NO_SIGNATURE, SYSCALL_OK, type ExecutionContext }
 import { FPU_TRAPPED, executeFpu, fpuTrapCode } from './fpu.js';
 import { compareI64, i64Operation, i64Trap, mulHigh, type I64Kind } from './i64.js';
 import { snippetTrapPc } from './snippets.js';
-import { ENTER_PC, REGISTER_COUNT, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_PAID_END, REGISTER_SP } from './compiled-code.js';
+import { REGISTER_COUNT, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGISTER_PAID_END, REGISTER_SP } from './compiled-code.js';
 
 export enum Op {
   // moves: [op, d, s] / [op, d, value] / [op, d, count]
@@ -1631,32 +1631,7 @@ export function runBlocks(m: ExecutionContext): Exit {
         csp = registers[REGISTER_CSP]! | 0;
         lastSig = registers[REGISTER_LAST_SIGNATURE]!;
         paidEnd = registers[REGISTER_PAID_END]! | 0;
-        if (next >= 0) {
-          ip = next;
-          break;
-        }
-        // A return into a block compiled code did not enter itself: as the Return op goes on.
-        const returnPc = ENTER_PC - next;
-        let target = ipOfPc[returnPc]!;
-        if (target < 0) {
-          target = program.prepareEntry(returnPc) | 0;
-          if (program.code !== code) {
-            ip = target;
-            exitSp = sp;
-            exitPc = returnPc;
-            exit = enteredMoved(program.code, sp, ip, csp);
-            paidEnd = -1;
-            break loop;
-          }
-        }
-        ip = target;
-        if (((sp + code[ip - 2]!) >>> 0) > code[ip - 1]!) {
-          exitSp = sp;
-          exitPc = returnPc;
-          paidEnd = -1; // control is at the start of a block nothing has paid for yet
-          exit = Exit.SlowPath;
-          break loop;
-        }
+        ip = next;
         break;
       }
       case Op.SlowPath:

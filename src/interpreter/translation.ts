@@ -52,7 +52,12 @@ export class Translation {
     private readonly ipOfPc: Int32Array,
     private readonly translator: ChainTranslator,
     readonly eager: boolean,
-  ) {}
+  ) {
+    this.returnOp = prepared.emit1(Op.Return, 0, 0);
+  }
+
+  /** A `Return 0` op laid out first: the interpreter pops the return pc compiled code left on the call stack and enters it. */
+  private readonly returnOp: number;
 
   /** What a new block's Compiled op starts counting down from. */
   get countdown(): number {
@@ -181,7 +186,7 @@ export class Translation {
   private translate(ranges: ReadonlyArray<readonly [number, number]>, demand: TranslationDemand): CompiledCode | typeof TOO_LARGE | undefined {
     const start = now();
     const { code, pcOfIp } = this.prepared;
-    const compiled = this.translator({ code, pcOfIp, ipOfPc: this.ipOfPc, compiled: this.compiled }, ranges, demand);
+    const compiled = this.translator({ code, pcOfIp, ipOfPc: this.ipOfPc, compiled: this.compiled, returnOp: this.returnOp }, ranges, demand);
     this.attempts++;
     this.milliseconds += now() - start;
     return compiled;
