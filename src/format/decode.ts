@@ -82,12 +82,35 @@ class Reader {
   }
 }
 
-// Immediate kind by wire code (-1: no such opcode), so the hot loop makes one lookup.
+// Immediate kind by wire code (-1: no such opcode).
 const KIND_BY_CODE = (() => {
   const table = new Int8Array(Math.max(...OPCODE_TABLE.map(([, code]) => code)) + 1).fill(-1);
   for (const [, code, kind] of OPCODE_TABLE) table[code] = kind;
   return table;
 })();
+
+/**
+ * The fast path's whole view of an opcode, by wire code, so a cold process (where this loop runs
+ * unoptimised) spends few bytecodes per instruction: 16-bit halves it takes (0: the checked path decodes
+ * it: a trap code to validate, or no such opcode), the mask of its immediate word, and what else
+ * the pass must note.
+ */
+const WIRE_HALVES = new Uint8Array(KIND_BY_CODE.length);
+const IMMEDIATE_MASK = new Int32Array(KIND_BY_CODE.length);
+const NOTE = new Uint8Array(KIND_BY_CODE.length);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const NOTE_RULE = 1;
+const NOTE_PAYLOAD = 2;
+const NOTE_GLOBAL = 4;
+for (let code = 0; code < KIND_BY_CODE.length; code++) {
+  const kind = KIND_BY_CODE[code]!;
+  if (kind === Immediate.None) WIRE_HALVES[code] = 2;
+  else if (kind === Immediate.U16) [WIRE_HALVES[code], IMMEDIATE_MASK[code]] = [3, 0xffff];
+  else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) [WIRE_HALVES[code], IMMEDIATE_MASK[code]] = [4, -1];
+  if (code < RULE_BY_CODE.length && RULE_BY_CODE[code] !== 0) NOTE[code] |= NOTE_RULE;
+  if (needsPayload(code)) NOTE[code] |= NOTE_PAYLOAD;
+  if (code === Opcode.GlobalGet || code === Opcode.GlobalSet) NOTE[code] |= NOTE_GLOBAL;
+}
 
 /** What one pass over the code section finds besides the instructions. */
 export interface CodeFacts {
@@ -100,9 +123,6 @@ export interface CodeFacts {
 const GLOBAL_GET: number = Opcode.GlobalGet;
 const GLOBAL_SET: number = Opcode.GlobalSet;
 const TABLE_GET: number = Opcode.TableGet;
-const CALL_INDIRECT: number = Opcode.CallIndirect;
-const RETURN_CALL_INDIRECT: number = Opcode.ReturnCallIndirect;
-const TABLE_INIT: number = Opcode.TableInit;
 
 /** Where a pass over the code stands. */
 interface Scan {
@@ -111,7 +131,14 @@ interface Scan {
   firstInvalidPc: number;
   /** The pc of the instruction whose TableGet payload the next one must be (-2: none). */
   payloadFor: number;
-  readonly globals: Set<number>;
+  readonly globals: GlobalsSeen;
+  /**
+   * The code from byte `first` on, copied aligned and read in 16-bit halves (typed-array loads,
+   * not DataView calls, are what an unoptimised loop does cheaply; every instruction is a whole
+   * number of halves). Undefined on a big-endian host: the checked path reads everything there.
+   */
+  readonly halves: Uint16Array | undefined;
+  readonly first: number;
 }
 
 /**
@@ -125,11 +152,19 @@ function decodeCode(reader: Reader): { code: InstructionSet; facts: CodeFacts } 
   const total = Number(count);
   const codes = new Uint16Array(Math.max(plausible, 1));
   const bits = new Uint32Array(Math.max(plausible, 1));
-  const scan: Scan = { pc: 0, at: reader.offset, firstInvalidPc: -1, payloadFor: -2, globals: new Set() };
-  scanWhileWhole(reader.bytes, scan, codes, bits, total);
-  reader.offset = scan.at;
-  const code = InstructionSet.fromRaw(codes, bits, scan.pc);
-  for (let pc = scan.pc; pc < total; pc++) {
+  const first = reader.offset;
+  let halves: Uint16Array | undefined;
+  if (LITTLE_ENDIAN) {
+    halves = new Uint16Array((reader.bytes.length - first) >>> 1);
+    new Uint8Array(halves.buffer).set(reader.bytes.subarray(first, first + 2 * halves.length));
+  }
+  const scan: Scan = { pc: 0, at: first, firstInvalidPc: -1, payloadFor: -2, globals: new GlobalsSeen(), halves, first };
+  for (;;) {
+    scanWhileWhole(scan, codes, bits, total);
+    if (scan.pc >= total) break;
+    // One instruction the fast path does not take (the last few bytes, a trap code, anything invalid).
+    const pc = scan.pc;
+    reader.offset = scan.at;
     const start = reader.offset;
     const wire = reader.u32(`opcode of instruction ${pc}`);
     const index = opcodeIndex(wire);
@@ -141,15 +176,20 @@ function decodeCode(reader: Reader): { code: InstructionSet; facts: CodeFacts } 
       });
     }
     const imm = decodeImmediateChecked(reader, OPCODE_TABLE[index]![2], pc);
-    code.pushRaw(wire as Opcode, imm);
+    codes[pc] = wire;
+    bits[pc] = imm;
     noteInstruction(scan, wire, imm, pc, total);
+    scan.pc = pc + 1;
+    scan.at = reader.offset;
   }
+  reader.offset = scan.at;
+  const code = InstructionSet.fromRaw(codes, bits, total);
   const { firstInvalidPc, payloadFor } = scan;
   return {
     code,
     facts: {
       firstInvalidPc: firstInvalidPc < 0 && payloadFor >= 0 && payloadFor === total - 1 ? payloadFor : firstInvalidPc,
-      globalIndices: Uint32Array.from(scan.globals),
+      globalIndices: scan.globals.inOrder(),
     },
   };
 }
@@ -166,53 +206,64 @@ function noteInstruction(scan: Scan, wire: number, imm: number, pc: number, tota
 }
 
 /**
- * The fast path, while a whole instruction (at most 8 bytes) surely fits; at the last few bytes
- * or at anything invalid it stops and the checked path takes over from that instruction. A
- * function of its own, small, so the engine optimizes it early in a cold process.
+ * The fast path, while a whole instruction (at most 8 bytes) surely fits; at the last few bytes,
+ * a trap code or anything invalid it stops and the checked path decodes that one instruction.
+ * A function of its own, small, so the engine optimizes it early in a cold process.
  */
-function scanWhileWhole(bytes: Uint8Array, scan: Scan, codes: Uint16Array, bits: Uint32Array, total: number): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lastFast = bytes.length - 8;
+function scanWhileWhole(scan: Scan, codes: Uint16Array, bits: Uint32Array, total: number): void {
+  const { halves, first } = scan;
+  if (halves === undefined) return; // the checked path reads every instruction
+  const lastFast = halves.length - 4;
   const globals = scan.globals;
+  const known = WIRE_HALVES.length;
   let firstInvalidPc = scan.firstInvalidPc;
   let payloadFor = scan.payloadFor;
-  let at = scan.at;
-  let pc = 0;
+  let at = (scan.at - first) >>> 1;
+  let pc = scan.pc;
   for (; pc < total && at <= lastFast; pc++) {
-    const wire = view.getUint32(at, true);
-    const kind = wire < KIND_BY_CODE.length ? KIND_BY_CODE[wire]! : -1;
-    let imm = 0;
-    if (kind === Immediate.None) {
-      at += 4;
-    } else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) {
-      imm = view.getUint32(at + 4, true);
-      at += 8;
-    } else if (kind === Immediate.U16) {
-      imm = view.getUint16(at + 4, true);
-      at += 6;
-    } else if (kind === Immediate.TrapCode) {
-      const trap = trapCodeFromWire(view.getUint32(at + 4, true));
-      if (trap === undefined) break;
-      imm = trap;
-      at += 8;
-    } else {
-      break; // not an opcode: the checked path reports it
-    }
+    const wire = halves[at]!;
+    const size = wire < known && halves[at + 1] === 0 ? WIRE_HALVES[wire]! : 0;
+    if (size === 0) break; // the checked path decodes it (or reports it)
+    const imm = ((halves[at + 2]! | (halves[at + 3]! << 16)) & IMMEDIATE_MASK[wire]!) >>> 0;
+    at += size;
     codes[pc] = wire;
     bits[pc] = imm;
-    // Most opcodes have no rule: one table lookup. (The FPU codes are above the table.)
-    if (wire < RULE_BY_CODE.length && RULE_BY_CODE[wire] !== 0 && firstInvalidPc < 0 && breaksOwnRule(wire, imm, pc, total)) firstInvalidPc = pc;
     if (payloadFor === pc - 1) {
       if ((wire !== TABLE_GET || imm >= MAX_TABLES) && (firstInvalidPc < 0 || firstInvalidPc > pc - 1)) firstInvalidPc = pc - 1;
       payloadFor = -2;
     }
-    if (wire === CALL_INDIRECT || wire === RETURN_CALL_INDIRECT || wire === TABLE_INIT) payloadFor = pc;
-    else if (wire === GLOBAL_GET || wire === GLOBAL_SET) globals.add(imm);
+    const note = NOTE[wire]!;
+    if (note === 0) continue;
+    if ((note & NOTE_RULE) !== 0 && firstInvalidPc < 0 && breaksOwnRule(wire, imm, pc, total)) firstInvalidPc = pc;
+    if ((note & NOTE_PAYLOAD) !== 0) payloadFor = pc;
+    else if ((note & NOTE_GLOBAL) !== 0) globals.add(imm);
   }
   scan.pc = pc;
-  scan.at = at;
+  scan.at = first + 2 * at;
   scan.firstInvalidPc = firstInvalidPc;
   scan.payloadFor = payloadFor;
+}
+
+/** The global indices named, each once, in the order first named (small ones without hashing: most code names a few). */
+class GlobalsSeen {
+  private readonly small = new Uint8Array(256);
+  private readonly large = new Set<number>();
+  private readonly order: number[] = [];
+
+  add(index: number): void {
+    if (index < 256) {
+      if (this.small[index] !== 0) return;
+      this.small[index] = 1;
+    } else {
+      if (this.large.has(index)) return;
+      this.large.add(index);
+    }
+    this.order.push(index);
+  }
+
+  inOrder(): Uint32Array {
+    return Uint32Array.from(this.order);
+  }
 }
 
 function decodeImmediateChecked(reader: Reader, kind: Immediate, pc: number): number {
