@@ -102,12 +102,17 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NOTE_RULE = 1;
 const NOTE_PAYLOAD = 2;
 const NOTE_GLOBAL = 4;
+// The two rules most instructions have, checked in the loop (a call per instruction is what a cold loop pays most for).
+const NOTE_LOCAL_DEPTH = 8;
+const NOTE_BRANCH = 16;
 for (let code = 0; code < KIND_BY_CODE.length; code++) {
   const kind = KIND_BY_CODE[code]!;
   if (kind === Immediate.None) WIRE_HALVES[code] = 2;
   else if (kind === Immediate.U16) [WIRE_HALVES[code], IMMEDIATE_MASK[code]] = [3, 0xffff];
   else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) [WIRE_HALVES[code], IMMEDIATE_MASK[code]] = [4, -1];
-  if (code < RULE_BY_CODE.length && RULE_BY_CODE[code] !== 0) NOTE[code] |= NOTE_RULE;
+  if (code === Opcode.LocalGet || code === Opcode.LocalSet || code === Opcode.LocalTee) NOTE[code] |= NOTE_LOCAL_DEPTH;
+  else if (code === Opcode.Br || code === Opcode.BrIfEqz || code === Opcode.BrIfNez) NOTE[code] |= NOTE_BRANCH;
+  else if (code < RULE_BY_CODE.length && RULE_BY_CODE[code] !== 0) NOTE[code] |= NOTE_RULE;
   if (needsPayload(code)) NOTE[code] |= NOTE_PAYLOAD;
   if (code === Opcode.GlobalGet || code === Opcode.GlobalSet) NOTE[code] |= NOTE_GLOBAL;
 }
@@ -234,7 +239,14 @@ function scanWhileWhole(scan: Scan, codes: Uint16Array, bits: Uint32Array, total
     }
     const note = NOTE[wire]!;
     if (note === 0) continue;
-    if ((note & NOTE_RULE) !== 0 && firstInvalidPc < 0 && breaksOwnRule(wire, imm, pc, total)) firstInvalidPc = pc;
+    if (firstInvalidPc < 0) {
+      if (note === NOTE_LOCAL_DEPTH) {
+        if (imm === 0) firstInvalidPc = pc;
+      } else if (note === NOTE_BRANCH) {
+        const target = pc + (imm | 0);
+        if (imm === 0 || target < 0 || target >= total) firstInvalidPc = pc;
+      } else if ((note & NOTE_RULE) !== 0 && breaksOwnRule(wire, imm, pc, total)) firstInvalidPc = pc;
+    }
     if ((note & NOTE_PAYLOAD) !== 0) payloadFor = pc;
     else if ((note & NOTE_GLOBAL) !== 0) globals.add(imm);
   }

@@ -1402,6 +1402,13 @@ export function runBlocks(m: ExecutionContext): Exit {
         const returnPc = callStack[--csp]!;
         let target = ipOfPc[returnPc]!;
         if (target < 0) {
+          if (!program.arrive(returnPc)) {
+            exitSp = sp;
+            exitPc = returnPc;
+            paidEnd = -1;
+            exit = Exit.Cold;
+            break loop;
+          }
           target = program.prepareEntry(returnPc) | 0;
           if (program.code !== code) {
             ip = target;
@@ -1437,6 +1444,13 @@ export function runBlocks(m: ExecutionContext): Exit {
         const targetPc = code[(ip + 2) | 0]!;
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
+          if (!program.arrive(targetPc)) {
+            exitSp = sp;
+            exitPc = targetPc;
+            paidEnd = -1;
+            exit = Exit.Cold;
+            break loop;
+          }
           target = program.prepareEntry(targetPc) | 0;
           if (program.code !== code) {
             ip = target;
@@ -1499,6 +1513,13 @@ export function runBlocks(m: ExecutionContext): Exit {
         }
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
+          if (!program.arrive(targetPc)) {
+            exitSp = sp;
+            exitPc = targetPc;
+            paidEnd = -1;
+            exit = Exit.Cold;
+            break loop;
+          }
           target = program.prepareEntry(targetPc) | 0;
           if (program.code !== code) {
             ip = target;

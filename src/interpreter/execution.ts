@@ -39,6 +39,8 @@ export enum Exit {
   SlowPath,
   /** Control leaves the prepared code (a branch into another unit, or falling into one). */
   Leave,
+  /** A call or return reached code not prepared yet and not reached often enough to be worth preparing: step it. */
+  Cold,
   /**
    * Preparing more code moved the block engine's code array: continue at `ip` with `sp` the
    * region's base (a call or return into it has its range check still to do).

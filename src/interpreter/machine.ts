@@ -476,6 +476,9 @@ export class Machine implements ExecutionContext {
           case Exit.SlowPath:
             this.stepping = true;
             continue;
+          case Exit.Cold:
+            this.steppingCold = true;
+            continue;
           case Exit.HandOff:
           case Exit.Leave:
             continue;
@@ -495,6 +498,8 @@ export class Machine implements ExecutionContext {
   }
 
   private lastEngineWasBlocks = false;
+  /** The block engine left for code not worth preparing yet (it counted the arrival): the stepper runs it. */
+  private steppingCold = false;
   /** The block engine's code moved under it: it continues at `ip` with `sp` its region's base. */
   private moved = false;
 
@@ -508,9 +513,14 @@ export class Machine implements ExecutionContext {
     }
     this.lastEngineWasBlocks = false;
     if (this.traced || this.stepping) return step(this, false);
+    if (this.steppingCold) {
+      this.steppingCold = false;
+      return step(this, true);
+    }
     // A prepaid stretch, a block given up for lack of fuel, or a stop inside a block (engine
     // metering stops anywhere): step to where a prepared block starts.
     if (stepFirst || this.paidUntil > this.pc || (program.covers(this.pc) && !program.canEnter(this.pc))) return step(this, true, stepFirst);
+    if (!program.arrive(this.pc)) return step(this, true);
     const entry = program.entryAt(this.pc);
     if (entry === undefined) {
       this.fatal = 'PcOutOfBounds';
@@ -561,6 +571,7 @@ export class Machine implements ExecutionContext {
     this.csp = 0;
     this.paidUntil = -1;
     this.stepping = false;
+    this.steppingCold = false;
     this.suspension = undefined;
   }
 

@@ -21,6 +21,22 @@ import type { ChainTranslator, CompiledCode } from './compiled-code.js';
 import { Translation } from './translation.js';
 
 const NO_CODE: readonly CompiledCode[] = [];
+/**
+ * Code no prepared unit covers runs on the stepper until control has reached its entry (a
+ * function entry, a loop header, a return address) this many times: preparing a unit costs far
+ * more than stepping it once, and a cold process spends most of its start-up on code that runs
+ * once (the EVM runtime's first frame steps ~3,000 instructions of units 13,000 long).
+ */
+const WARM_ARRIVALS = 2;
+let warmArrivals = WARM_ARRIVALS;
+
+/**
+ * For the tests: after how many arrivals programs prepared from now on prepare uncovered code
+ * (1: at once, so the block engine runs everything; undefined: the default).
+ */
+export function setWarmArrivals(arrivals: number | undefined): void {
+  warmArrivals = arrivals === undefined ? WARM_ARRIVALS : Math.max(1, Math.min(255, Math.floor(arrivals)));
+}
 /** A hot unit of up to this many instructions is lowered whole before it is translated (a larger one: what ran so far). */
 const WHOLE_UNIT_INSTRUCTIONS = 400;
 
@@ -66,6 +82,10 @@ export class Program {
   private readonly stubs: Array<{ readonly unit: LazyUnit; readonly index: number }> = [];
   /** 1 for every pc of a prepared unit. */
   private readonly covered: Uint8Array;
+  /** How often control reached each uncovered entry pc (allocated on first use). */
+  private arrivals: Uint8Array | undefined;
+  /** Arrivals that make uncovered code worth preparing (1 for the eagerly compiled tier: it translates everything that runs). */
+  private readonly warmArrivals: number;
   private readonly snippets = new Map<number, Snippet | undefined>();
   private preparedUnits = 0;
   private preparedInstructions = 0;
@@ -97,6 +117,7 @@ export class Program {
     this.slotOfGlobal = globals.slotOfGlobal;
     this.globalIndexOfSlot = globals.globalIndexOfSlot;
     this.covered = new Uint8Array(length + 1);
+    this.warmArrivals = options.translateEagerly === true && this.translation !== undefined ? 1 : warmArrivals;
   }
 
   /** Scratch for finding units (allocated on first use: traced programs never need it). */
@@ -154,7 +175,7 @@ export class Program {
 
   /** Estimated bytes held by the prepared code and its tables. */
   get bytes(): number {
-    const perPc = this.ipOfPc.byteLength + this.covered.byteLength + (this.marks ? this.marks.byteLength + 8 * (this.codeLength + 1) : 0);
+    const perPc = this.ipOfPc.byteLength + this.covered.byteLength + (this.arrivals?.byteLength ?? 0) + (this.marks ? this.marks.byteLength + 8 * (this.codeLength + 1) : 0);
     return this.prepared.bytes + perPc + this.entries.size * 48;
   }
 
@@ -179,6 +200,20 @@ export class Program {
   /** Whether `pc` lies in a prepared unit. */
   covers(pc: number): boolean {
     return this.covered[pc] === 1;
+  }
+
+  /**
+   * Control arrives at `pc` (a call, a return, a loop's back edge, the start of a run): whether
+   * the block engine should take it, preparing it if needed (else the stepper runs on, and
+   * counts the arrival).
+   */
+  arrive(pc: number): boolean {
+    if (this.covered[pc] === 1 || this.warmArrivals === 1) return true;
+    const arrivals = (this.arrivals ??= new Uint8Array(this.codeLength + 1));
+    const count = arrivals[pc]! + 1;
+    if (count >= this.warmArrivals) return true;
+    arrivals[pc] = count;
+    return false;
   }
 
   /** Whether the block engine has `pc` as a block start (it can continue there). */
@@ -299,7 +334,7 @@ export function prepareProgram(module: RwasmModule, options: PrepareOptions = {}
     if (costsId === 0) costTableIds.set(costs, (costsId = nextCostTableId++));
   }
   const tier = options.translator && !options.trace ? (options.translateEagerly ? 2 : 1) : 0;
-  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}${tier}:${costsId}`;
+  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}${tier}:${costsId}:${warmArrivals}`;
   let variants = programs.get(module);
   if (!variants) {
     module.verify();

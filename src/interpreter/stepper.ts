@@ -123,6 +123,8 @@ export function step(m: ExecutionContext, handOff: boolean, stepFirst = false): 
         if (taken) {
           pc += offset;
           prepaidEnd = -1;
+          // A loop the stepper keeps going round is worth preparing (from its header on).
+          if (offset <= 0 && handOff && !program.covers(pc) && program.arrive(pc)) program.entryAt(pc);
         } else pc++;
         break;
       }
@@ -155,7 +157,7 @@ export function step(m: ExecutionContext, handOff: boolean, stepFirst = false): 
         }
         pc = imm;
         prepaidEnd = -1;
-        if (handOff) program.prepareEntry(pc);
+        if (handOff && program.arrive(pc)) program.prepareEntry(pc);
         break;
       case Opcode.CallInternal:
         if (sp < 0 || sp > STACK_LIMIT) {
@@ -170,7 +172,7 @@ export function step(m: ExecutionContext, handOff: boolean, stepFirst = false): 
         callStack[csp++] = pc + 1;
         pc = imm;
         prepaidEnd = -1;
-        if (handOff) program.prepareEntry(pc);
+        if (handOff && program.arrive(pc)) program.prepareEntry(pc);
         break;
       case Opcode.CallIndirect:
       case Opcode.ReturnCallIndirect: {
@@ -213,7 +215,7 @@ export function step(m: ExecutionContext, handOff: boolean, stepFirst = false): 
         }
         pc = target;
         prepaidEnd = -1;
-        if (handOff) program.prepareEntry(pc);
+        if (handOff && program.arrive(pc)) program.prepareEntry(pc);
         break;
       }
       case Opcode.Call:

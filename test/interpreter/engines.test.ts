@@ -12,6 +12,7 @@ import { FuelCostTable, Machine, OPCODE_TABLE, RwasmModule, assemble, isRwasmErr
 import { program, statement } from '../support/random-programs.js';
 import { stackModule, stackProgram } from '../support/stack-programs.js';
 import { transplant } from '../support/transplant.js';
+import { setWarmArrivals } from '../../src/interpreter/program.js';
 
 const NO_HOOK = () => {};
 
@@ -35,15 +36,21 @@ function describeOutcome(outcome: RunOutcome, machine: Machine): unknown {
 }
 
 /**
- * The stepper (a traced machine), the block engine interpreting its prepared code, or running it
- * compiled: every chain as it is laid out (compiled), or once it has run a few times (auto).
+ * The stepper (a traced machine), the block engine interpreting its prepared code (prepared the
+ * first time it runs), the interpreter as users get it ('cold': code is stepped until it runs
+ * again, loops are prepared from their header on while they run, the engines hand over
+ * mid-function), or the compiled tier: every chain as it is laid out (compiled), or once it has
+ * run a few times (auto).
  */
-type Engine = 'stepper' | 'interpreter' | 'compiled' | 'auto';
-const NEXT_ENGINE: Record<Engine, Engine> = { stepper: 'interpreter', interpreter: 'compiled', compiled: 'auto', auto: 'stepper' };
-const BLOCK_ENGINES = ['interpreter', 'compiled', 'auto'] as const;
+type Engine = 'stepper' | 'interpreter' | 'cold' | 'compiled' | 'auto';
+const NEXT_ENGINE: Record<Engine, Engine> = { stepper: 'interpreter', interpreter: 'cold', cold: 'compiled', compiled: 'auto', auto: 'stepper' };
+const BLOCK_ENGINES = ['interpreter', 'cold', 'compiled', 'auto'] as const;
 
 function machineOn(module: RwasmModule, engine: Engine, costs: FuelCostTable | undefined): Machine {
-  const machine = new Machine(module, { trace: engine === 'stepper' ? NO_HOOK : undefined, tier: engine === 'stepper' ? 'interpreter' : engine, fuelCosts: costs, maxMemoryPages: 4 });
+  setWarmArrivals(engine === 'interpreter' ? 1 : undefined);
+  const tier = engine === 'stepper' || engine === 'cold' ? 'interpreter' : engine;
+  const machine = new Machine(module, { trace: engine === 'stepper' ? NO_HOOK : undefined, tier, fuelCosts: costs, maxMemoryPages: 4 });
+  setWarmArrivals(undefined);
   if ((engine === 'compiled' || engine === 'auto') && machine.tier !== 'compiled') throw new Error('no compiled tier here');
   return machine;
 }

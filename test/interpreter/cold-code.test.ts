@@ -1,0 +1,95 @@
+/**
+ * Code runs on the stepper until control has reached it twice (a function entry, a loop's
+ * header, a return address), and only then is its unit prepared for the block engine: what runs
+ * once costs no preparation. The engines hand over mid-function (a loop prepared from its header
+ * while its function is stepped, a prepared callee returning into a stepped caller). Oracles: a
+ * formula for the results, and a traced machine (the stepper alone) for fuel and every stop.
+ */
+import { describe, expect, it } from 'vitest';
+import { FuelCostTable, Machine, RwasmModule, compileWasm, type RunOutcome } from '../../src/index.js';
+import { loadWabt, watToWasm } from '../differential/harness.js';
+import { setWarmArrivals } from '../../src/interpreter/program.js';
+
+// `run(n)`: `once` runs once; the loop calls `square` n times (a prepared callee returning into
+// its stepped caller once `square` is warm), and `square` has a loop of its own.
+const PROGRAM = `(module
+  (func $once (param $x i32) (result i32)
+    (i32.add (i32.mul (local.get $x) (i32.const 3)) (i32.const 7)))
+  (func $square (param $x i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $x)))
+        (local.set $acc (i32.add (local.get $acc) (local.get $x)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+  (func (export "run") (param $n i32) (result i32)
+    (local $i i32) (local $sum i32)
+    (local.set $sum (call $once (local.get $n)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $sum (i32.add (local.get $sum) (call $square (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $sum)))`;
+
+/** 3n + 7 plus the sum of i² for i < n. */
+const expected = (n: number) => (3 * n + 7 + ((n - 1) * n * (2 * n - 1)) / 6) >>> 0;
+
+async function module(): Promise<RwasmModule> {
+  return compileWasm(watToWasm(await loadWabt(), PROGRAM), { entrypointName: 'run', consumeFuel: false }).module;
+}
+
+/** A copy of the module with nothing prepared (programs are kept per module). */
+const fresh = (module: RwasmModule) => RwasmModule.decode(module.encode());
+
+function stops(machine: Machine, n: number, limit: bigint): unknown[] {
+  const seen: unknown[] = [];
+  machine.resetFuel(limit);
+  let outcome: RunOutcome = machine.run({ params: [n], resultWords: 1 });
+  for (;;) {
+    seen.push(outcome.status === 'returned' ? Array.from(outcome.results) : { ...outcome, stack: Array.from(machine.valueStack()) });
+    if (outcome.status !== 'outOfFuel') break;
+    machine.addFuel(3);
+    outcome = machine.resume();
+  }
+  seen.push(machine.fuelConsumed());
+  return seen;
+}
+
+describe('code that has run once is stepped, not prepared', () => {
+  it('prepares a unit only where control arrived twice, with the results of the formula', async () => {
+    setWarmArrivals(undefined);
+    const rwasm = await module();
+    // n = 1: every function entered once, no loop goes round twice: nothing is prepared.
+    const once = new Machine(fresh(rwasm), { tier: 'interpreter' });
+    expect(once.run({ params: [1], resultWords: 1 })).toMatchObject({ status: 'returned', results: Uint32Array.of(expected(1)) });
+    expect(once.program.preparation.units).toBe(0);
+    // n = 6 on a fresh program: \`square\` is prepared at its second call and returns into the
+    // stepped loop, which is prepared from its header at its second pass; \`once\` never is.
+    const machine = new Machine(fresh(rwasm), { tier: 'interpreter' });
+    expect(machine.run({ params: [6], resultWords: 1 })).toMatchObject({ status: 'returned', results: Uint32Array.of(expected(6)) });
+    const { units, instructions } = machine.program.preparation;
+    expect(units).toBeGreaterThan(0);
+    expect(instructions).toBeLessThan(machine.program.codeLength);
+    // Further runs run on what was prepared: the same answers.
+    for (const n of [0, 2, 9, 40]) expect(machine.run({ params: [n], resultWords: 1 })).toMatchObject({ status: 'returned', results: Uint32Array.of(expected(n)) });
+  });
+
+  it('stops where the stepper alone stops, at every fuel limit, cold and prepared alike (engine metering)', async () => {
+    setWarmArrivals(undefined);
+    const rwasm = await module();
+    const costs = FuelCostTable.DEFAULT;
+    const stepper = new Machine(rwasm, { tier: 'interpreter', fuelCosts: costs, trace: () => {} });
+    const whole = stops(stepper, 5, 1_000_000n);
+    expect(whole[0]).toEqual([expected(5)]);
+    const fuel = Number(whole[1]);
+    for (let limit = 1; limit <= fuel; limit += 7) {
+      // A fresh program each time, so every stop meets code as cold as the first run does.
+      const cold = new Machine(fresh(rwasm), { tier: 'interpreter', fuelCosts: costs });
+      expect(stops(cold, 5, BigInt(limit))).toEqual(stops(stepper, 5, BigInt(limit)));
+    }
+  });
+});
