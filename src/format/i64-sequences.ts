@@ -429,11 +429,16 @@ function parse(text: string, maxStackHeight: number): RawSequence {
   const codes: Opcode[] = [];
   const bits: number[] = [];
   for (const token of text.trim().split(/\s+/)) {
-    const match = /^(\w+)(?:\((-?\d+)\))?$/.exec(token);
-    const code = match ? CODE_BY_NAME.get(match[1]!) : undefined;
-    if (!match || code === undefined) throw new RwasmError('InvalidArgument', `bad sequence token ${token}`);
+    // `Name` or `Name(<integer>)`
+    const open = token.indexOf('(');
+    const name = open < 0 ? token : token.slice(0, open);
+    const argument = open < 0 ? '' : token.slice(open + 1, -1);
+    const code = CODE_BY_NAME.get(name);
+    if (code === undefined || (open >= 0 && (!token.endsWith(')') || !/^-?\d+$/.test(argument)))) {
+      throw new RwasmError('InvalidArgument', `bad sequence token ${token}`);
+    }
     codes.push(code);
-    bits.push(match[2] === undefined ? 0 : Number(match[2]) >>> 0);
+    bits.push(open < 0 ? 0 : Number(argument) >>> 0);
   }
   return { codes, bits, maxStackHeight };
 }

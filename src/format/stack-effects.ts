@@ -17,21 +17,22 @@ export const DYNAMIC_EFFECT: StackEffect = Object.freeze({ pops: -1, pushes: -1 
 
 const words = (type: string): number => (type === 'I64' || type === 'F64' ? 2 : 1);
 
+const FIXED_EFFECTS: Partial<Record<OpcodeName, [number, number]>> = {
+  Unreachable: [0, 0], Trap: [0, 0], LocalGet: [0, 1], LocalSet: [1, 0], LocalTee: [0, 0],
+  Br: [0, 0], BrIfEqz: [1, 0], BrIfNez: [1, 0], BrTable: [1, 0],
+  ConsumeFuel: [0, 0], ConsumeFuelStack: [1, 0], Return: [0, 0],
+  SignatureCheck: [0, 0], StackCheck: [0, 0], RefFunc: [0, 1], I32Const: [0, 1], Drop: [1, 0], Select: [3, 1],
+  GlobalGet: [0, 1], GlobalSet: [1, 0],
+  I32Store: [2, 0], I32Store8: [2, 0], I32Store16: [2, 0],
+  MemorySize: [0, 1], MemoryGrow: [1, 1], MemoryFill: [3, 0], MemoryCopy: [3, 0], MemoryInit: [3, 0], DataDrop: [0, 0],
+  TableSize: [0, 1], TableGrow: [2, 1], TableFill: [3, 0], TableGet: [1, 1], TableSet: [2, 0], TableCopy: [3, 0], TableInit: [3, 0], ElemDrop: [0, 0],
+  I32Eqz: [1, 1], I32Clz: [1, 1], I32Ctz: [1, 1], I32Popcnt: [1, 1], I32WrapI64: [1, 1], I32Extend8S: [1, 1], I32Extend16S: [1, 1],
+  I32Mul64: [2, 2], I32Add64: [2, 2],
+  F32Load: [1, 1], F64Load: [1, 2], F32Store: [2, 0], F64Store: [3, 0],
+};
+
 function effectOf(name: OpcodeName, code: number): StackEffect {
-  const fixed: Partial<Record<OpcodeName, [number, number]>> = {
-    Unreachable: [0, 0], Trap: [0, 0], LocalGet: [0, 1], LocalSet: [1, 0], LocalTee: [0, 0],
-    Br: [0, 0], BrIfEqz: [1, 0], BrIfNez: [1, 0], BrTable: [1, 0],
-    ConsumeFuel: [0, 0], ConsumeFuelStack: [1, 0], Return: [0, 0],
-    SignatureCheck: [0, 0], StackCheck: [0, 0], RefFunc: [0, 1], I32Const: [0, 1], Drop: [1, 0], Select: [3, 1],
-    GlobalGet: [0, 1], GlobalSet: [1, 0],
-    I32Store: [2, 0], I32Store8: [2, 0], I32Store16: [2, 0],
-    MemorySize: [0, 1], MemoryGrow: [1, 1], MemoryFill: [3, 0], MemoryCopy: [3, 0], MemoryInit: [3, 0], DataDrop: [0, 0],
-    TableSize: [0, 1], TableGrow: [2, 1], TableFill: [3, 0], TableGet: [1, 1], TableSet: [2, 0], TableCopy: [3, 0], TableInit: [3, 0], ElemDrop: [0, 0],
-    I32Eqz: [1, 1], I32Clz: [1, 1], I32Ctz: [1, 1], I32Popcnt: [1, 1], I32WrapI64: [1, 1], I32Extend8S: [1, 1], I32Extend16S: [1, 1],
-    I32Mul64: [2, 2], I32Add64: [2, 2],
-    F32Load: [1, 1], F64Load: [1, 2], F32Store: [2, 0], F64Store: [3, 0],
-  };
-  const known = fixed[name];
+  const known = FIXED_EFFECTS[name];
   if (known) return { pops: known[0], pushes: known[1] };
   if (code < FPU_CODE_BASE) {
     if (name.startsWith('I32Load')) return { pops: 1, pushes: 1 };

@@ -6,7 +6,7 @@
  * (at the snippet's first pc) and the division traps (at the snippet's Trap instructions).
  */
 import { Opcode } from '../format/opcodes.js';
-import { i64Sequence, type I64SequenceName } from '../format/i64-sequences.js';
+import { i64Sequence, type I64SequenceName, type RawSequence } from '../format/i64-sequences.js';
 import { TrapCode } from '../format/trap-codes.js';
 import { I64_KIND_BY_SNIPPET, I64Kind } from './i64.js';
 
@@ -21,8 +21,17 @@ export interface Snippet {
   readonly overflowAt: number;
 }
 
-const SNIPPETS = Object.entries(I64_KIND_BY_SNIPPET).map(([name, kind]) => {
-  const sequence = i64Sequence(name as I64SequenceName);
+// Built on first use: a program without i64 snippets (or a process that only decodes) never pays for parsing them.
+let snippets: ReadonlyArray<{ readonly snippet: Snippet; readonly sequence: RawSequence }> | undefined;
+let byKind: ReadonlyMap<I64Kind, Snippet> | undefined;
+
+function knownSnippets(): ReadonlyArray<{ readonly snippet: Snippet; readonly sequence: RawSequence }> {
+  snippets ??= Object.entries(I64_KIND_BY_SNIPPET).map(([name, kind]) => snippetOf(name as I64SequenceName, kind));
+  return snippets;
+}
+
+function snippetOf(name: I64SequenceName, kind: I64Kind): { snippet: Snippet; sequence: RawSequence } {
+  const sequence = i64Sequence(name);
   const trapAt = (code: TrapCode) => {
     for (let i = 0; i < sequence.codes.length; i++) {
       if (sequence.codes[i] === Opcode.Trap && sequence.bits[i] === code) return i + 1; // past the StackCheck
@@ -37,12 +46,12 @@ const SNIPPETS = Object.entries(I64_KIND_BY_SNIPPET).map(([name, kind]) => {
     overflowAt: trapAt(TrapCode.IntegerOverflow),
   };
   return { snippet, sequence };
-});
+}
 
 /** The snippet whose body starts at `target`, if one does. */
 export function snippetAt(codes: Uint16Array, bits: Uint32Array, length: number, target: number): Snippet | undefined {
   if (codes[target] !== Opcode.StackCheck) return undefined;
-  search: for (const { snippet, sequence } of SNIPPETS) {
+  search: for (const { snippet, sequence } of knownSnippets()) {
     const size = sequence.codes.length;
     if (bits[target] !== sequence.maxStackHeight || target + size + 1 >= length) continue;
     for (let i = 0; i < size; i++) {
@@ -53,10 +62,10 @@ export function snippetAt(codes: Uint16Array, bits: Uint32Array, length: number,
   return undefined;
 }
 
-const BY_KIND = new Map<I64Kind, Snippet>(SNIPPETS.map(({ snippet }) => [snippet.kind, snippet]));
 
 /** The pc of the Trap instruction that raises `trap` in the snippet of `kind` starting at `snippetPc`. */
 export function snippetTrapPc(kind: I64Kind, snippetPc: number, trap: TrapCode): number {
-  const snippet = BY_KIND.get(kind)!;
+  byKind ??= new Map(knownSnippets().map(({ snippet }) => [snippet.kind, snippet]));
+  const snippet = byKind.get(kind)!;
   return snippetPc + (trap === TrapCode.IntegerOverflow ? snippet.overflowAt : snippet.divideByZeroAt);
 }
