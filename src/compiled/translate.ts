@@ -198,6 +198,10 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   // The interpreter enters at Compiled ops only; at any other ip (none is) it steps over the op.
   const entries = all.filter((o) => o.op === Op.Compiled).map((o) => `case ${o.ip}: label = ${labelNumber.get(o.ip)}; break;`);
   lines.push('let label = 0;', `switch (entry) { ${entries.join(' ')} default: return entry + 4; }`, 'out: for (;;) {', 'switch (label) {');
+  const weightOf = loopWeights(all, targetsOf);
+  // How often each slot is named, and calls made, each op weighted by the loops around it.
+  const slotUses = new Map<number, number>();
+  let callWeight = 0;
   for (const ops of scanned) {
     for (let k = 0; k < ops.length; k++) {
       const o = ops[k]!;
@@ -211,6 +215,9 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
       }
       translated++;
       lines.push(statement);
+      const weight = weightOf.get(o.ip) ?? 1;
+      if (o.op === Op.Call || o.op === Op.CallIndirect) callWeight += weight;
+      for (const match of statement.matchAll(SLOT)) slotUses.set(Number(match[1]), (slotUses.get(Number(match[1])) ?? 0) + weight);
     }
     // Past the end of a range: what follows in memory is not this code's.
     const last = ops[ops.length - 1];
@@ -225,35 +232,65 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   // The slots live in JavaScript locals (registers to V8), written back on the way out, and
   // around calls and moves of sp (where the callee reads and writes them, or they are other slots).
   // (A move of sp between regions is rare, mostly on the way out of a loop; calls are not.)
-  const calls = all.some((o) => o.op === Op.Call || o.op === Op.CallIndirect);
   const text = lines.join('\n');
-  const body = inLocals(text, calls ? MAX_LOCAL_SLOTS_CALLING : MAX_LOCAL_SLOTS) ?? text.replaceAll(FLUSH, '').replaceAll(RELOAD, '');
+  const body = inLocals(text, slotUses, callWeight) ?? text.replaceAll(FLUSH, '').replaceAll(RELOAD, '');
   return body.length > MAX_SOURCE_LENGTH ? TOO_LARGE : body;
 }
 
 /** Where the slots held in locals are written back, and read again (when they are locals). */
 const FLUSH = '/* flush */';
 const RELOAD = '/* reload */';
-/** The most slots held in locals; in code that calls, where each call writes them all back and reads them again, fewer. */
+/** The most slots held in locals. */
 const MAX_LOCAL_SLOTS = 256;
-const MAX_LOCAL_SLOTS_CALLING = 8;
+const SLOT = /stack\[sp \+ (-?\d+)\]/g;
 
 /**
- * `body` with every slot `stack[sp + k]` a local, loaded on entry and at RELOAD, written back at
- * FLUSH; undefined when it reaches the stack otherwise, or uses more than `limit` slots.
+ * `body` with the slots `stack[sp + k]` worth it held in locals, loaded on entry and at RELOAD,
+ * written back at FLUSH; undefined when it reaches the stack otherwise (a local would go stale)
+ * or no slot is worth it. Each call writes every local back and reads it again, so a slot is
+ * worth a local when it is named more than twice as often as calls are made (`uses` and
+ * `callWeight` estimate how often from the loops around each op). (A move of sp also writes the
+ * locals back and reads them; it is rare, mostly on the way out of a loop.)
  */
-function inLocals(body: string, limit: number): string | undefined {
-  const slots = new Set<number>();
-  const renamed = body.replace(/stack\[sp \+ (-?\d+)\]/g, (_, k: string) => {
-    slots.add(Number(k));
-    return slotLocal(Number(k));
-  });
-  if (/\bstack[[.]/.test(renamed) || slots.size > limit) return undefined;
-  const ordered = [...slots].sort((a, b) => a - b);
+function inLocals(body: string, uses: ReadonlyMap<number, number>, callWeight: number): string | undefined {
+  if (/\bstack[[.]/.test(body.replace(SLOT, ''))) return undefined;
+  const chosen = new Set(
+    [...uses]
+      .filter(([, n]) => n > 2 * callWeight)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, MAX_LOCAL_SLOTS)
+      .map(([k]) => k),
+  );
+  if (chosen.size === 0) return undefined;
+  const renamed = body.replace(SLOT, (whole, k: string) => (chosen.has(Number(k)) ? slotLocal(Number(k)) : whole));
+  const ordered = [...chosen].sort((a, b) => a - b);
   const load = ordered.map((k) => `let ${slotLocal(k)} = stack[sp + ${k}];`).join(' ');
   const reload = ordered.map((k) => `${slotLocal(k)} = stack[sp + ${k}];`).join(' ');
   const flush = ordered.map((k) => `stack[sp + ${k}] = ${slotLocal(k)};`).join(' ');
   return `${load}\n${renamed.replaceAll(FLUSH, flush).replaceAll(RELOAD, reload)}`;
+}
+
+/** How many times more often an op in a loop is estimated to run than the code around the loop. */
+const LOOP_WEIGHT = 16;
+
+/**
+ * An estimate of how often each op runs relative to the others: LOOP_WEIGHT to the power of the
+ * loops around it (a loop: the ops from a branch's target back to the branch, in layout order,
+ * which follows control; at most three deep counted).
+ */
+function loopWeights(ops: readonly Scanned[], targetsOf: (o: Scanned) => number[]): Map<number, number> {
+  const depth = new Map<number, number>();
+  const ips = ops.map((o) => o.ip).sort((a, b) => a - b);
+  for (const o of ops) {
+    if (o.op === Op.Call || o.op === Op.CallIndirect) continue;
+    for (const target of targetsOf(o)) {
+      if (target > o.ip) continue;
+      for (const ip of ips) if (ip >= target && ip <= o.ip) depth.set(ip, (depth.get(ip) ?? 0) + 1);
+    }
+  }
+  const weights = new Map<number, number>();
+  for (const [ip, d] of depth) weights.set(ip, LOOP_WEIGHT ** Math.min(d, 3));
+  return weights;
 }
 
 function slotLocal(k: number): string {
