@@ -21,6 +21,7 @@ import { TOO_LARGE, REGISTER_CSP, REGISTER_FUEL, REGISTER_LAST_SIGNATURE, REGIST
 import { MAX_CALL_DEPTH, NO_SIGNATURE } from '../interpreter/execution.js';
 import { I64Kind } from '../interpreter/i64.js';
 import { branchTargets } from '../interpreter/branch-targets.js';
+import { structuredLoops, type StructuredLoop } from './loops.js';
 
 /** Parameters of the function the source is the body of (CompiledCode's); then those of the factory around it. */
 export const COMPILED_PARAMETERS = ['stack', 'sp', 'memory', 'view', 'memLen', 'globals', 'registers', 'entry', 'code', 'callStack', 'csp', 'depth', 'tables'] as const;
@@ -195,33 +196,79 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   const lines: string[] = [];
   if (usesFuel) lines.push(`let fuel = registers[${REGISTER_FUEL}];`);
   if (metered) lines.push(`let paidEnd = registers[${REGISTER_PAID_END}];`);
-  // The interpreter enters at Compiled ops only; at any other ip (none is) it steps over the op.
-  const entries = all.filter((o) => o.op === Op.Compiled).map((o) => `case ${o.ip}: label = ${labelNumber.get(o.ip)}; break;`);
+  const jsLoops = structuredLoops(scanned, labels, targetsOf, (o) => o.op === Op.Call || o.op === Op.CallIndirect);
+  // The interpreter enters at Compiled ops only, and at any other ip steps over the op. It
+  // enters a JavaScript loop at its header, or at the header of a loop directly inside it
+  // (through the loop around); anywhere else inside there is no case to enter at: the
+  // interpreter runs on to a header.
+  const enterable = new Set<number>();
+  const insideLoops = new Set<number>();
+  jsLoops.forEach((byFirst, r) => {
+    const nested = new Set([...byFirst.values()].flatMap((loop) => loop.nested));
+    for (const loop of byFirst.values()) {
+      loop.inner.forEach((ip) => insideLoops.add(ip));
+      if (!nested.has(loop)) loop.nested.forEach((n) => enterable.add(scanned[r]![n.first]!.ip));
+    }
+  });
+  const entryIps = new Set(all.filter((o) => o.op === Op.Compiled && (!insideLoops.has(o.ip) || enterable.has(o.ip))).map((o) => o.ip));
+  const entries = [...entryIps].map((ip) => `case ${ip}: label = ${labelNumber.get(ip)}; break;`);
   lines.push('let label = 0;', `switch (entry) { ${entries.join(' ')} default: return entry + 4; }`, 'out: for (;;) {', 'switch (label) {');
   const weightOf = loopWeights(all, targetsOf);
   // How often each slot is named, and calls made, each op weighted by the loops around it.
   const slotUses = new Map<number, number>();
   let callWeight = 0;
-  for (const ops of scanned) {
+  scanned.forEach((ops, r) => {
+    const open: StructuredLoop[] = [];
+    const headerIp = (loop: StructuredLoop) => ops[loop.first]!.ip;
+    // The label numbers of the entries at the headers of the loops directly inside `loop`.
+    const nestedEntries = (loop: StructuredLoop): number[] => loop.nested.filter((n) => entryIps.has(headerIp(n))).map((n) => labelNumber.get(headerIp(n))!);
+    const goToHere = (ip: number): string => {
+      for (let d = open.length - 1; d >= 0; d--) {
+        const loop = open[d]!;
+        if (ip === headerIp(loop)) return `continue L${labelNumber.get(ip)};`;
+        if (loop.inner.includes(ip)) return `break B${labelNumber.get(ip)};`;
+      }
+      if (!labels.has(ip)) return leave(ip);
+      return open.length > 0 ? `{ label = ${labelNumber.get(ip)}; continue out; }` : goTo(ip);
+    };
     for (let k = 0; k < ops.length; k++) {
       const o = ops[k]!;
-      if (labels.has(o.ip)) lines.push(`case ${labelNumber.get(o.ip)}:`);
-      if (o.op === Op.Compiled) continue; // where the interpreter comes in: nothing to do here
-      const next = ops[k + 1]?.ip ?? -1;
-      const statement = translateOp(code, o, goTo, leave) ?? translateCall(source, o, next, goTo, leave, usesFuel);
-      if (statement === undefined) {
-        lines.push(leave(o.ip));
-        continue;
+      const loop = jsLoops[r]!.get(k);
+      if (labels.has(o.ip)) {
+        if (open.length > 0) lines.push('}'); // the block ending here
+        else {
+          // Entries into loops nested in this one come in at its header.
+          if (loop) lines.push(...nestedEntries(loop).map((n) => `case ${n}:`));
+          lines.push(`case ${labelNumber.get(o.ip)}:`);
+        }
       }
-      translated++;
-      lines.push(statement);
-      const weight = weightOf.get(o.ip) ?? 1;
-      if (o.op === Op.Call || o.op === Op.CallIndirect) callWeight += weight;
-      for (const match of statement.matchAll(SLOT)) slotUses.set(Number(match[1]), (slotUses.get(Number(match[1])) ?? 0) + weight);
+      if (loop) {
+        // L<header>: for (;;) { B<last inner>: { … B<first inner>: { then on to a nested loop's header when entering there
+        open.push(loop);
+        lines.push(`L${labelNumber.get(o.ip)}: for (;;) {`, ...[...loop.inner].reverse().map((ip) => `B${labelNumber.get(ip)}: {`));
+        if (open.length === 1) for (const n of nestedEntries(loop)) lines.push(`if (label === ${n}) { label = -1; break B${n}; }`);
+      }
+      if (o.op !== Op.Compiled) emit(o, ops[k + 1]?.ip ?? -1, open.length > 0 ? goToHere : goTo); // a Compiled op is where the interpreter comes in: nothing to do here
+      while (open.length > 0 && open[open.length - 1]!.last === k) {
+        lines.push('break;', '}');
+        open.pop();
+      }
     }
     // Past the end of a range: what follows in memory is not this code's.
     const last = ops[ops.length - 1];
     if (last) lines.push(leave(last.ip + last.width));
+  });
+  function emit(o: Scanned, next: number, goTo: (ip: number) => string): void {
+    const statement = translateOp(code, o, goTo, leave) ?? translateCall(source, o, next, goTo, leave, usesFuel);
+    if (statement === undefined) {
+      lines.push(leave(o.ip));
+      return;
+    }
+    translated++;
+    lines.push(statement);
+    const weight = weightOf.get(o.ip) ?? 1;
+    if (o.op === Op.Call || o.op === Op.CallIndirect) callWeight += weight;
+    for (const match of statement.matchAll(SLOT)) slotUses.set(Number(match[1]), (slotUses.get(Number(match[1])) ?? 0) + weight);
   }
   lines.push('}', '}');
   lines.push(FLUSH);
