@@ -194,7 +194,7 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   const goTo = (ip: number) => (labels.has(ip) ? `{ label = ${labelNumber.get(ip)}; continue; }` : leave(ip));
   let translated = 0;
   const lines: string[] = [];
-  if (usesFuel) lines.push(`let fuel = registers[${REGISTER_FUEL}];`);
+  if (usesFuel) lines.push(`let fuelBank = 0; let fuel = 0; ${FUEL_IN}`);
   if (metered) lines.push(`let paidEnd = registers[${REGISTER_PAID_END}];`);
   const jsLoops = structuredLoops(scanned, labels, targetsOf, (o) => o.op === Op.Call || o.op === Op.CallIndirect);
   // The interpreter enters at Compiled ops only, and at any other ip steps over the op. It
@@ -245,13 +245,12 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
       if (loop) {
         // L<header>: for (;;) { B<last inner>: { … B<first inner>: { then on to a nested loop's header when entering there
         open.push(loop);
-        lines.push(`L${labelNumber.get(o.ip)}: for (;;) {`, ...[...loop.inner].reverse().map((ip) => `B${labelNumber.get(ip)}: {`));
+        lines.push(`L${labelNumber.get(o.ip)}: for (;;) {`, `/* coerce ${k} */`, ...[...loop.inner].reverse().map((ip) => `B${labelNumber.get(ip)}: {`));
         if (open.length === 1) for (const n of nestedEntries(loop)) lines.push(`if (label === ${n}) { label = -1; break B${n}; }`);
       }
       if (o.op !== Op.Compiled) emit(o, ops[k + 1]?.ip ?? -1, open.length > 0 ? goToHere : goTo); // a Compiled op is where the interpreter comes in: nothing to do here
       while (open.length > 0 && open[open.length - 1]!.last === k) {
-        lines.push('break;', '}');
-        open.pop();
+        lines.push(`/* end ${open.pop()!.first} */`, 'break;', '}');
       }
     }
     // Past the end of a range: what follows in memory is not this code's.
@@ -272,7 +271,7 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   }
   lines.push('}', '}');
   lines.push(FLUSH);
-  if (usesFuel) lines.push(`registers[${REGISTER_FUEL}] = fuel;`);
+  if (usesFuel) lines.push(FUEL_OUT);
   if (metered) lines.push(`registers[${REGISTER_PAID_END}] = paidEnd;`);
   lines.push(`registers[${REGISTER_SP}] = sp;`, `registers[${REGISTER_CSP}] = csp;`, 'return label;');
   if (translated === 0) return undefined;
@@ -280,13 +279,43 @@ export function translateRanges(source: TranslationSource, ranges: ReadonlyArray
   // around calls and moves of sp (where the callee reads and writes them, or they are other slots).
   // (A move of sp between regions is rare, mostly on the way out of a loop; calls are not.)
   const text = lines.join('\n');
-  const body = inLocals(text, slotUses, callWeight) ?? text.replaceAll(FLUSH, '').replaceAll(RELOAD, '');
+  const body = typeLoops(inLocals(text, slotUses, callWeight) ?? text.replaceAll(FLUSH, '').replaceAll(RELOAD, ''));
   return body.length > MAX_SOURCE_LENGTH ? TOO_LARGE : body;
 }
+
+/**
+ * The budget as compiled code counts it: `fuel`, at most FUEL_WINDOW, an integer small enough
+ * that the engine keeps it in a register untagged (a double budget made every charge a float
+ * operation, and boxed it in code entered by on-stack replacement), and `fuelBank` the rest. A
+ * charge `fuel` cannot cover leaves for the interpreter, which charges it from the whole budget;
+ * with a bank, that happens once per FUEL_WINDOW of fuel burnt.
+ */
+const FUEL_WINDOW = 0x3fffffff;
+const FUEL_IN = `fuelBank = registers[${REGISTER_FUEL}]; fuel = (fuelBank > ${FUEL_WINDOW} ? ${FUEL_WINDOW} : fuelBank) | 0; fuelBank -= fuel;`;
+const FUEL_OUT = `registers[${REGISTER_FUEL}] = fuel + fuelBank;`;
 
 /** Where the slots held in locals are written back, and read again (when they are locals). */
 const FLUSH = '/* flush */';
 const RELOAD = '/* reload */';
+/**
+ * At the top of every JavaScript loop (between its markers `coerce k` and `end k`), the locals
+ * it assigns said again to be int32 (`x |= 0`, which changes nothing). Code V8 enters by
+ * on-stack replacement (a long loop in a function called once) takes the loop's values from the
+ * interpreter's frame untyped and kept them tagged, boxing every int32 beyond the small-integer
+ * range on every pass: 10x slower than the same code entered by a call. Where there is no JIT
+ * (no WebAssembly either: `--jitless`, JIT-less browsers) it would only cost, and is left out.
+ */
+function typeLoops(body: string): string {
+  return body.replace(/\/\* coerce (\d+) \*\/([^]*?)\/\* end \1 \*\//g, (_, _k: string, nested: string) => {
+    const loop = typeLoops(nested);
+    if (!OSR_TYPING) return loop;
+    const assigned = new Set<string>();
+    for (const match of loop.matchAll(ASSIGNED)) assigned.add(match[1]!);
+    return `${[...assigned].map((name) => `${name} |= 0;`).join(' ')}${loop}`;
+  });
+}
+const ASSIGNED = /\b(rm?\d+|fuel) (?:[-+|&^]|<<|>>>?)?= /g;
+const OSR_TYPING = (globalThis as { WebAssembly?: unknown }).WebAssembly !== undefined;
 /** The most slots held in locals. */
 const MAX_LOCAL_SLOTS = 256;
 const SLOT = /stack\[sp \+ (-?\d+)\]/g;
@@ -356,8 +385,8 @@ function slotLocal(k: number): string {
 function translateCall(source: TranslationSource, o: Scanned, next: number, goTo: (ip: number) => string, leave: (ip: number) => string, usesFuel: boolean): string | undefined {
   const { code, ipOfPc } = source;
   const w = (k: number) => code[o.ip + k]! | 0;
-  const fuelOut = usesFuel ? `registers[${REGISTER_FUEL}] = fuel; ` : '';
-  const fuelIn = usesFuel ? `fuel = registers[${REGISTER_FUEL}]; ` : '';
+  const fuelOut = usesFuel ? `${FUEL_OUT} ` : '';
+  const fuelIn = usesFuel ? `${FUEL_IN} ` : '';
   switch (o.op) {
     case Op.Return:
       return `if (depth > 0) { ${FLUSH}${fuelOut}registers[${REGISTER_SP}] = sp + ${w(1)}; return ${RETURNED_TO_CALLER}; } ${leave(o.ip)}`;
