@@ -389,7 +389,7 @@ function translateCall(source: TranslationSource, o: Scanned, next: number, goTo
   const fuelIn = usesFuel ? `${FUEL_IN} ` : '';
   switch (o.op) {
     case Op.Return:
-      return `if (depth > 0) { ${FLUSH}${fuelOut}registers[${REGISTER_SP}] = sp + ${w(1)}; return ${RETURNED_TO_CALLER}; } ${leave(o.ip)}`;
+      return `if (depth > 0) { ${FLUSH}${fuelOut}return ${RETURNED_TO_CALLER} - (sp + ${w(1)}); } ${leave(o.ip)}`;
     case Op.SignatureCheck:
       return `{ const announced = registers[${REGISTER_LAST_SIGNATURE}]; if (announced !== ${NO_SIGNATURE}) { if (announced !== ${w(1) >>> 0}) ${leave(o.ip)} registers[${REGISTER_LAST_SIGNATURE}] = ${NO_SIGNATURE}; } }`;
     case Op.Call:
@@ -423,14 +423,14 @@ function translateCall(source: TranslationSource, o: Scanned, next: number, goTo
   if (!direct) lines.push(`registers[${REGISTER_LAST_SIGNATURE}] = ${w(3) >>> 0};`);
   lines.push(
     `${FLUSH}${fuelOut}const stop = compiled[code[t + 1]](stack, sp + ${delta}, memory, view, memLen, globals, registers, t, code, callStack, csp + 1, depth + 1, tables);`,
-    `if (stop !== ${RETURNED_TO_CALLER}) return stop;`,
-    `${fuelIn}sp = registers[${REGISTER_SP}] | 0; ${RELOAD}`,
+    `if (stop >= 0) return stop;`,
+    `${fuelIn}sp = (${RETURNED_TO_CALLER} - stop) | 0; ${RELOAD}`,
   );
   // On at the return address, as the interpreter's return goes (its range check, else the slow
   // path); where that is not here, the interpreter makes the return itself: the return pc is still
   // on the call stack above csp, and its `Return 0` pops it.
   const landing = ipOfPc[returnPc >>> 0]!;
-  const byInterpreter = `{ registers[${REGISTER_CSP}] = csp + 1; return ${source.returnOp}; }`;
+  const byInterpreter = `{ registers[${REGISTER_SP}] = sp; registers[${REGISTER_CSP}] = csp + 1; return ${source.returnOp}; }`;
   if (landing >= 0) lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! >>> 0}) ${byInterpreter}`);
   lines.push(landing < 0 ? byInterpreter : landing === next ? '' : goTo(landing));
   lines.push('}');

@@ -19,13 +19,17 @@ export const REGISTER_LAST_SIGNATURE = 3;
 export const REGISTER_PAID_END = 4;
 export const REGISTER_COUNT = 5;
 
-/** What a nested frame's compiled code returns when it returned to the compiled code that called it. */
+/**
+ * What a nested frame's compiled code returns when it returned to the compiled code that called
+ * it: RETURNED_TO_CALLER - sp, the caller's stack pointer after the return encoded below zero
+ * (an ip to go on at is never negative), so no register carries it.
+ */
 export const RETURNED_TO_CALLER = -1;
 
 /**
  * Runs prepared code on the interpreter's state from `entry` (the ip of one of its Compiled
  * ops), in the frame at call depth `csp`; `depth` > 0 when compiled code called it (it then
- * returns RETURNED_TO_CALLER on a return, and counts how deep compiled calls nest in JavaScript).
+ * returns RETURNED_TO_CALLER - sp on a return, and counts how deep compiled calls nest in JavaScript).
  * Returns the ip the interpreter goes on at (with `registers` holding sp and csp).
  */
 export type CompiledCode = (
