@@ -451,18 +451,18 @@ function translateOp(code: Int32Array, o: Scanned, goTo: (ip: number) => string,
   const branchImmediate = BRANCH_IMMEDIATE[op];
   if (branchImmediate !== undefined) return `if (${BINARY[branchImmediate]!(s(1), `${w(2)}`).replace(' ? 1 : 0', '')}) ${goTo(w(3))}`;
   const load = LOAD[op];
-  if (load) return bounded(`(${s(2)} >>> 0) + ${w(3) >>> 0}`, load[0], `${s(1)} = ${load[1]('address')};`, leave(o.ip));
+  if (load) return bounded(at(s(2), w(3) >>> 0), load[0], `${s(1)} = ${load[1]('address')};`, leave(o.ip));
   const loadBySum = LOAD_BY_SUM[op];
   if (loadBySum !== undefined) {
     const [bytes, read] = LOAD[loadBySum]!;
     const sum =
-      op === Op.Load32R || op === Op.Load8UR ? `((${s(2)} + ${s(3)}) >>> 0) + ${w(4) >>> 0}`
-      : op === Op.Load32S ? `(((${s(2)} << ${w(3)}) + ${w(4)}) >>> 0) + ${w(5) >>> 0}`
-      : `((${s(2)} + ${w(3)}) >>> 0) + ${w(4) >>> 0}`;
+      op === Op.Load32R || op === Op.Load8UR ? at(`(${s(2)} + ${s(3)})`, w(4) >>> 0)
+      : op === Op.Load32S ? at(`((${s(2)} << ${w(3)}) + ${w(4)})`, w(5) >>> 0)
+      : at(`(${s(2)} + ${w(3)})`, w(4) >>> 0);
     return bounded(sum, bytes, `${s(1)} = ${read('address')};`, leave(o.ip));
   }
   const store = STORE[op];
-  if (store) return bounded(`(${s(1)} >>> 0) + ${w(3) >>> 0}`, store[0], `${store[1]('address', s(2))};`, leave(o.ip));
+  if (store) return bounded(at(s(1), w(3) >>> 0), store[0], `${store[1]('address', s(2))};`, leave(o.ip));
   switch (op) {
     case Op.Copy:
       return `${s(1)} = ${s(2)};`;
@@ -527,19 +527,19 @@ function translateOp(code: Int32Array, o: Scanned, goTo: (ip: number) => string,
     case Op.RotlXor:
       return `{ const x = ${s(2)}; ${s(1)} = ((x << ${w(3)}) | (x >>> ${(32 - w(3)) & 31})) ^ ${s(4)}; }`;
     case Op.Load64:
-      return bounded(`(${s(2)} >>> 0) + ${w(3) >>> 0}`, 8, `stack[sp + ${w(1)}] = view.getInt32(address, true); stack[sp + ${w(1) + 1}] = view.getInt32(address + 4, true);`, leave(o.ip));
+      return bounded(at(s(2), w(3) >>> 0), 8, `stack[sp + ${w(1)}] = view.getInt32(address, true); stack[sp + ${w(1) + 1}] = view.getInt32(address + 4, true);`, leave(o.ip));
     case Op.Store64:
-      return bounded(`(${s(1)} >>> 0) + ${w(3) >>> 0}`, 8, `view.setInt32(address, stack[sp + ${w(2)}], true); view.setInt32(address + 4, stack[sp + ${w(2) + 1}], true);`, leave(o.ip));
+      return bounded(at(s(1), w(3) >>> 0), 8, `view.setInt32(address, stack[sp + ${w(2)}], true); view.setInt32(address + 4, stack[sp + ${w(2) + 1}], true);`, leave(o.ip));
     case Op.Store32I:
-      return bounded(`(${s(1)} >>> 0) + ${w(3) >>> 0}`, 4, `view.setInt32(address, ${w(2)}, true);`, leave(o.ip));
+      return bounded(at(s(1), w(3) >>> 0), 4, `view.setInt32(address, ${w(2)}, true);`, leave(o.ip));
     case Op.Store8I:
-      return bounded(`(${s(1)} >>> 0) + ${w(3) >>> 0}`, 1, `memory[address] = ${w(2)};`, leave(o.ip));
+      return bounded(at(s(1), w(3) >>> 0), 1, `memory[address] = ${w(2)};`, leave(o.ip));
     case Op.Store16I:
-      return bounded(`(${s(1)} >>> 0) + ${w(3) >>> 0}`, 2, `view.setInt16(address, ${w(2)}, true);`, leave(o.ip));
+      return bounded(at(s(1), w(3) >>> 0), 2, `view.setInt16(address, ${w(2)}, true);`, leave(o.ip));
     case Op.Store32A:
-      return bounded(`((${s(1)} + ${w(2)}) >>> 0) + ${w(4) >>> 0}`, 4, `view.setInt32(address, ${s(3)}, true);`, leave(o.ip));
+      return bounded(at(`(${s(1)} + ${w(2)})`, w(4) >>> 0), 4, `view.setInt32(address, ${s(3)}, true);`, leave(o.ip));
     case Op.Store8A:
-      return bounded(`((${s(1)} + ${w(2)}) >>> 0) + ${w(4) >>> 0}`, 1, `memory[address] = ${s(3)};`, leave(o.ip));
+      return bounded(at(`(${s(1)} + ${w(2)})`, w(4) >>> 0), 1, `memory[address] = ${s(3)};`, leave(o.ip));
     case Op.GlobalGet:
       return `${s(1)} = globals[${w(2)}];`;
     case Op.GlobalSet:
@@ -651,6 +651,11 @@ function translateI64(code: Int32Array, o: Scanned, leave: (ip: number) => strin
   // A comparison writes one word, the rest two.
   const results = kind >= I64Kind.Eq && kind < I64Kind.DivS ? `stack[sp + ${d}] = scratch[0];` : `stack[sp + ${d}] = scratch[0]; stack[sp + ${d + 1}] = scratch[1];`;
   return `{ ${a} ${b} ${trapCheck}i64Operation(${kind}, aLo, aHi, bLo, bHi, scratch, 0); ${results} }`;
+}
+
+/** The address a 32-bit word `base` (taken unsigned) and a constant `offset` make. */
+function at(base: string, offset: number): string {
+  return offset === 0 ? `(${base} >>> 0)` : `(${base} >>> 0) + ${offset}`;
 }
 
 /** `statement` with `address` bound to `sum`, unless `bytes` from there pass the memory's end. */
