@@ -8,20 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FuelCostTable, Machine, compileWasm, type RunOutcome, type Tier } from '../../src/index.js';
-import { loadWabt, watToWasm } from '../differential/harness.js';
+import { programWasm } from '../support/programs.js';
 
-// run(n) = Σ_{i<n} (i + i + i + i): four i32.adds a pass, each charged 2^20 below.
-const PROGRAM = `(module
-  (func (export "run") (param $n i32) (result i32)
-    (local $i i32) (local $acc i32)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $acc (i32.add (local.get $acc)
-          (i32.add (i32.add (local.get $i) (local.get $i)) (i32.add (local.get $i) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-    (local.get $acc)))`;
+// test/runtime/programs/fuel-window.wat, run(n) = Σ_{i<n} (i + i + i + i): four i32.adds a pass, each charged 2^20 below.
 
 const COSTS = FuelCostTable.DEFAULT.with({ I32Add: 1 << 20 });
 
@@ -46,7 +35,7 @@ function run(wasm: Uint8Array, tier: Tier, n: number, limit: bigint | undefined,
 
 describe('fuel beyond what compiled code counts at once', () => {
   it('budgets of many windows, stops and top-ups: the interpreter fuel and stops, the formula result', async () => {
-    const wasm = watToWasm(await loadWabt(), PROGRAM);
+    const wasm = programWasm('fuel-window');
     const n = 3000; // about 1.3e10 fuel: a dozen windows
     const expected = ((4 * n * (n - 1)) / 2) >>> 0;
     const cases: Array<[bigint | undefined, number]> = [

@@ -7,39 +7,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FuelCostTable, Machine, RwasmModule, compileWasm, type RunOutcome } from '../../src/index.js';
-import { loadWabt, watToWasm } from '../differential/harness.js';
+import { programWasm } from '../support/programs.js';
 import { setWarmArrivals } from '../../src/interpreter/program.js';
 
-// `run(n)`: `once` runs once; the loop calls `square` n times (a prepared callee returning into
-// its stepped caller once `square` is warm), and `square` has a loop of its own.
-const PROGRAM = `(module
-  (func $once (param $x i32) (result i32)
-    (i32.add (i32.mul (local.get $x) (i32.const 3)) (i32.const 7)))
-  (func $square (param $x i32) (result i32)
-    (local $i i32) (local $acc i32)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $x)))
-        (local.set $acc (i32.add (local.get $acc) (local.get $x)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-    (local.get $acc))
-  (func (export "run") (param $n i32) (result i32)
-    (local $i i32) (local $sum i32)
-    (local.set $sum (call $once (local.get $n)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $sum (i32.add (local.get $sum) (call $square (local.get $i))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-    (local.get $sum)))`;
+// test/runtime/programs/cold-code.wat, `run(n)`: `once` runs once; the loop calls `square` n
+// times (a prepared callee returning into its stepped caller once `square` is warm), and
+// `square` has a loop of its own.
 
 /** 3n + 7 plus the sum of i² for i < n. */
 const expected = (n: number) => (3 * n + 7 + ((n - 1) * n * (2 * n - 1)) / 6) >>> 0;
 
-async function module(): Promise<RwasmModule> {
-  return compileWasm(watToWasm(await loadWabt(), PROGRAM), { entrypointName: 'run', consumeFuel: false }).module;
+function module(): RwasmModule {
+  return compileWasm(programWasm('cold-code'), { entrypointName: 'run', consumeFuel: false }).module;
 }
 
 /** A copy of the module with nothing prepared (programs are kept per module). */
@@ -62,7 +41,7 @@ function stops(machine: Machine, n: number, limit: bigint): unknown[] {
 describe('code that has run once is stepped, not prepared', () => {
   it('prepares a unit only where control arrived twice, with the results of the formula', async () => {
     setWarmArrivals(undefined);
-    const rwasm = await module();
+    const rwasm = module();
     // n = 1: every function entered once, no loop goes round twice: nothing is prepared.
     const once = new Machine(fresh(rwasm), { tier: 'interpreter' });
     expect(once.run({ params: [1], resultWords: 1 })).toMatchObject({ status: 'returned', results: Uint32Array.of(expected(1)) });
@@ -80,7 +59,7 @@ describe('code that has run once is stepped, not prepared', () => {
 
   it('stops where the stepper alone stops, at every fuel limit, cold and prepared alike (engine metering)', async () => {
     setWarmArrivals(undefined);
-    const rwasm = await module();
+    const rwasm = module();
     const costs = FuelCostTable.DEFAULT;
     const stepper = new Machine(rwasm, { tier: 'interpreter', fuelCosts: costs, trace: () => {} });
     const whole = stops(stepper, 5, 1_000_000n);
