@@ -1402,20 +1402,17 @@ export function runBlocks(m: ExecutionContext): Exit {
         const returnPc = callStack[--csp]!;
         let target = ipOfPc[returnPc]!;
         if (target < 0) {
-          if (!program.arrive(returnPc)) {
-            exitSp = sp;
-            exitPc = returnPc;
-            paidEnd = -1;
-            exit = Exit.Cold;
-            break loop;
-          }
           target = program.prepareEntry(returnPc) | 0;
-          if (program.code !== code) {
-            ip = target;
+          // Not worth preparing yet (the stepper runs it), or preparing moved the code.
+          if (target < 0 || program.code !== code) {
             exitSp = sp;
             exitPc = returnPc;
-            exit = enteredMoved(program.code, sp, ip, csp);
             paidEnd = -1;
+            if (target < 0) exit = Exit.Cold;
+            else {
+              ip = target;
+              exit = enteredMoved(program.code, sp, ip, csp);
+            }
             break loop;
           }
         }
@@ -1444,20 +1441,17 @@ export function runBlocks(m: ExecutionContext): Exit {
         const targetPc = code[(ip + 2) | 0]!;
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
-          if (!program.arrive(targetPc)) {
-            exitSp = sp;
-            exitPc = targetPc;
-            paidEnd = -1;
-            exit = Exit.Cold;
-            break loop;
-          }
           target = program.prepareEntry(targetPc) | 0;
-          if (program.code !== code) {
-            ip = target;
+          // Not worth preparing yet (the stepper runs it), or preparing moved the code.
+          if (target < 0 || program.code !== code) {
             exitSp = sp;
             exitPc = targetPc;
-            exit = enteredMoved(program.code, sp, ip, csp);
             paidEnd = -1;
+            if (target < 0) exit = Exit.Cold;
+            else {
+              ip = target;
+              exit = enteredMoved(program.code, sp, ip, csp);
+            }
             break loop;
           }
         }
@@ -1513,20 +1507,17 @@ export function runBlocks(m: ExecutionContext): Exit {
         }
         let target = ipOfPc[targetPc]!;
         if (target < 0) {
-          if (!program.arrive(targetPc)) {
-            exitSp = sp;
-            exitPc = targetPc;
-            paidEnd = -1;
-            exit = Exit.Cold;
-            break loop;
-          }
           target = program.prepareEntry(targetPc) | 0;
-          if (program.code !== code) {
-            ip = target;
+          // Not worth preparing yet (the stepper runs it), or preparing moved the code.
+          if (target < 0 || program.code !== code) {
             exitSp = sp;
             exitPc = targetPc;
-            exit = enteredMoved(program.code, sp, ip, csp);
             paidEnd = -1;
+            if (target < 0) exit = Exit.Cold;
+            else {
+              ip = target;
+              exit = enteredMoved(program.code, sp, ip, csp);
+            }
             break loop;
           }
         }

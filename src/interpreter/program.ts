@@ -237,12 +237,14 @@ export class Program {
   /**
    * The ip where calls and returns enter `pc` (the two words before it hold the range check of
    * its region), preparing what is missing: the unit entered there, the block, or for a block in
-   * the middle of a region an entry that moves to it.
+   * the middle of a region an entry that moves to it. -1 when `pc` is code not worth preparing
+   * yet (the arrival is counted: see `arrive`).
    */
   prepareEntry(pc: number): number {
     const known = this.ipOfPc[pc]!;
     if (known >= 0) return known;
     if (this.traced) throw new RwasmError('InvalidState', 'a traced program runs on the stepper only');
+    if (!this.arrive(pc)) return -1;
     const ip = this.lowerBlockAt(pc);
     if (this.ipOfPc[pc]! >= 0) return this.ipOfPc[pc]!;
     // Into the middle of a region: a range check that always passes, then the real one.

@@ -157,7 +157,7 @@ export function step(m: ExecutionContext, handOff: boolean, stepFirst = false): 
         }
         pc = imm;
         prepaidEnd = -1;
-        if (handOff && program.arrive(pc)) program.prepareEntry(pc);
+        if (handOff) program.prepareEntry(pc);
         break;
       case Opcode.CallInternal:
         if (sp < 0 || sp > STACK_LIMIT) {
@@ -172,7 +172,7 @@ export function step(m: ExecutionContext, handOff: boolean, stepFirst = false): 
         callStack[csp++] = pc + 1;
         pc = imm;
         prepaidEnd = -1;
-        if (handOff && program.arrive(pc)) program.prepareEntry(pc);
+        if (handOff) program.prepareEntry(pc);
         break;
       case Opcode.CallIndirect:
       case Opcode.ReturnCallIndirect: {
@@ -215,7 +215,7 @@ export function step(m: ExecutionContext, handOff: boolean, stepFirst = false): 
         }
         pc = target;
         prepaidEnd = -1;
-        if (handOff && program.arrive(pc)) program.prepareEntry(pc);
+        if (handOff) program.prepareEntry(pc);
         break;
       }
       case Opcode.Call:
