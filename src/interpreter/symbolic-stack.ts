@@ -18,7 +18,7 @@ export const IN_PLACE = 0;
 export const SLOT = 1;
 export const CONSTANT = 2;
 
-/** Blocks whose pushes would need more words than the stack has can only fail: the stepper runs them. */
+/** Blocks whose pushes (or local reads) would need more words than the stack has can only fail: the stepper runs them. */
 const MAX_BLOCK_SPAN = STACK_LIMIT;
 
 /** Arrays one unit's blocks are lowered in, one after another (grown as needed). */
@@ -75,7 +75,8 @@ export class SymbolicStack {
     this.h = block.offset;
     this.base = block.offset + block.low;
     const span = block.high - block.low + 1;
-    this.tooTall = span > MAX_BLOCK_SPAN + 1;
+    // A local reached deeper than any stack goes (a hostile depth) is as hopeless as a block too tall.
+    this.tooTall = span > MAX_BLOCK_SPAN + 1 || block.high - Math.min(block.low, block.lowestSlot) + 1 > MAX_BLOCK_SPAN + 1;
     this.span = this.tooTall ? 0 : span;
     this.touchBase = block.offset + Math.min(block.low, block.lowestSlot);
     this.touchSpan = this.tooTall ? 0 : block.offset + block.high - this.touchBase + 1;

@@ -1,6 +1,7 @@
 /** Stack, control-flow, memory, table and global opcodes on small hand-assembled programs. */
 import { describe, expect, it } from 'vitest';
 import { RwasmError, TrapCode, assemble, ins, label, to, type Instruction } from '../../src/index.js';
+import { setWarmArrivals } from '../../src/interpreter/program.js';
 import { exec, resultsOf, u32 } from '../support/run.js';
 
 const results = (code: Instruction[], options: Parameters<typeof exec>[1] = {}) => resultsOf(exec(code, options).outcome);
@@ -180,6 +181,23 @@ describe('programs the reference has no behaviour for are refused, not run blind
     const { code } = assemble([label('loop'), ins.I32Const(1), to.Br('loop')]);
     expect(fatalOf(code)).toBe('StackCorrupted');
     expect(fatalOf([ins.BulkConst(9000), ins.Return()])).toBe('StackCorrupted');
+  });
+
+  it('reading or writing a local deeper than any stack goes, on every engine (found by the execute mutation campaign)', () => {
+    // Lowering such a block once sized its scratch by the depth: 2^32 words threw a RangeError,
+    // 2^26 took seconds to allocate. The stepper runs it instead and refuses it at once.
+    setWarmArrivals(1);
+    try {
+      for (const depth of [8193, 1 << 20, 1 << 26, 0x7fffffff, 0xfffffffe]) {
+        for (const tier of ['interpreter', 'compiled'] as const) {
+          for (const op of [ins.LocalGet(depth), ins.LocalTee(depth), ins.LocalSet(depth)]) {
+            expect(fatalOf([ins.I32Const(7), op, ins.Drop(), ins.Return()], { tier }), `${op.opcode} ${depth} on ${tier}`).toBe('StackCorrupted');
+          }
+        }
+      }
+    } finally {
+      setWarmArrivals(undefined);
+    }
   });
 
   it('falling off the end of the code, or calling a pc outside it through a table', () => {
