@@ -6,7 +6,19 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The repository: the nearest folder above this file whose package.json is rwasm-ts's (this
+ * file also runs bundled into node_modules/.cache by the fuzz script).
+ */
+export function repositoryRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'rwasm-ts') return dir;
+    if (dirname(dir) === dir) throw new Error(`no rwasm-ts package.json above ${fileURLToPath(import.meta.url)}`);
+  }
+}
+
+const repoRoot = repositoryRoot();
 
 export function sharedDir(): string {
   const dir = process.env.RWASM_SHARED ? resolve(process.env.RWASM_SHARED) : resolve(repoRoot, '..', 'shared');

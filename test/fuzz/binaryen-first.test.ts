@@ -1,0 +1,3 @@
+import { defineBinaryenBatch } from './binaryen-batch.js';
+
+defineBinaryenBatch(0, 1000);

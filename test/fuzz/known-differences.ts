@@ -1,0 +1,120 @@
+/**
+ * Where rwasm-ts may differ from V8 on a fuzz module, and why: each entry is the reference's
+ * behaviour (which rwasm-ts reproduces on purpose), with the place in its source, and a test of
+ * whether a difference is that one. A difference no entry explains fails the fuzz run.
+ */
+import { readLocals } from '../../src/compiler/wasm/locals.js';
+import { parseModule, type WasmModule } from '../../src/compiler/wasm/module.js';
+import { Immediates, Wasm, readOperator } from '../../src/compiler/wasm/operators.js';
+import { WasmReader } from '../../src/compiler/wasm/reader.js';
+
+/** The first line where the logs differ. */
+export interface Difference {
+  readonly line: number;
+  readonly v8: string;
+  readonly ours: string;
+}
+
+export interface KnownDifference {
+  readonly id: string;
+  /** The reference's behaviour and where its source has it. */
+  readonly reference: string;
+  readonly explains: (facts: ModuleFacts, difference: Difference) => boolean;
+}
+
+/** What the classifiers need to know of a module, read once. */
+export interface ModuleFacts {
+  /** Active data segments with a non-zero destination offset that some `memory.init` names. */
+  readonly initsOffsetActiveData: boolean;
+  /** Active element segments with a non-zero table offset that some `table.init` names. */
+  readonly initsOffsetActiveElements: boolean;
+  /** Some code has both `data.drop` and `memory.init`. */
+  readonly dropsAndInitsData: boolean;
+  /** Some code has both `elem.drop` and `table.init`. */
+  readonly dropsAndInitsElements: boolean;
+}
+
+const I32_CONST = 0x41;
+
+/** A constant offset expression's value (an offset built any other way counts as unknown: non-zero). */
+function constantOffset(expr: { ops: readonly { op: number; a: number }[] } | undefined): number {
+  if (expr?.ops.length === 1 && expr.ops[0]!.op === I32_CONST) return expr.ops[0]!.a;
+  return -1;
+}
+
+export function moduleFacts(bytes: Uint8Array): ModuleFacts {
+  const wasm: WasmModule = parseModule(bytes);
+  const dataInits = new Set<number>();
+  const elemInits = new Set<number>();
+  let dataDrops = false;
+  let elemDrops = false;
+  const imm = new Immediates();
+  wasm.bodies.forEach((body, i) => {
+    const type = wasm.types[wasm.functions[wasm.importedFunctions + i]!]!;
+    const reader = new WasmReader(bytes, body.start, body.end);
+    readLocals(reader, type.params);
+    while (reader.pos < body.end) {
+      const op = readOperator(reader, imm);
+      if (op === Wasm.MemoryInit) dataInits.add(imm.a);
+      else if (op === Wasm.TableInit) elemInits.add(imm.a);
+      else if (op === Wasm.DataDrop) dataDrops = true;
+      else if (op === Wasm.ElemDrop) elemDrops = true;
+    }
+  });
+  const offsetActive = (segment: { mode: string; offset?: { ops: readonly { op: number; a: number }[] } | undefined } | undefined) =>
+    segment !== undefined && segment.mode === 'active' && constantOffset(segment.offset) !== 0;
+  return {
+    initsOffsetActiveData: [...dataInits].some((s) => offsetActive(wasm.datas[s])),
+    initsOffsetActiveElements: [...elemInits].some((s) => offsetActive(wasm.elements[s])),
+    dropsAndInitsData: dataDrops && dataInits.size > 0,
+    dropsAndInitsElements: elemDrops && elemInits.size > 0,
+  };
+}
+
+const trapOf = (line: string) => /^(?:instantiate: )?trap (.*)$/.exec(line)?.[1];
+/** Where we trapped with `trap` and V8 did not (it went on, or trapped later with another kind). */
+const onlyWeTrappedWith = (d: Difference, trap: string) => trapOf(d.ours) === trap && !(trapOf(d.v8)?.split('|').includes(trap) ?? false);
+/** Where V8 trapped with `trap` and we did not. */
+const onlyV8TrappedWith = (d: Difference, trap: string) => (trapOf(d.v8)?.split('|').includes(trap) ?? false) && trapOf(d.ours) !== trap;
+
+export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    id: 'active-data-segment-init',
+    reference:
+      'memory.init of an active data segment (dropped once instantiated) adds the segment\'s memory ' +
+      'destination offset to the source offset, so even a zero-length init at source 0 traps ' +
+      'MemoryOutOfBounds where Wasm allows it: rwasm src/compiler/segment_builder.rs add_active_memory ' +
+      'records (offset, len) with the destination offset, which visit_memory_init ' +
+      '(src/compiler/translator.rs) uses as the source offset.',
+    explains: (facts, d) => facts.initsOffsetActiveData && onlyWeTrappedWith(d, 'MemoryOutOfBounds'),
+  },
+  {
+    id: 'active-element-segment-init',
+    reference:
+      'table.init of an active element segment: the same, with the table offset recorded by ' +
+      'add_active_elements (rwasm src/compiler/segment_builder.rs) used as the source offset, ' +
+      'trapping TableOutOfBounds.',
+    explains: (facts, d) => facts.initsOffsetActiveElements && onlyWeTrappedWith(d, 'TableOutOfBounds'),
+  },
+  {
+    id: 'data-drop-forgets-higher-drops',
+    reference:
+      'data.drop of segment k resizes the dropped flags to k + 1 entries, which forgets every drop of ' +
+      'a higher segment (active segments included, dropped at instantiation), so a later memory.init ' +
+      'of such a segment copies from the data section where Wasm traps MemoryOutOfBounds: rwasm ' +
+      'src/vm/executor/memory.rs visit_data_drop (`empty_data_segments.resize(idx + 1, false)`).',
+    explains: (facts, d) => facts.dropsAndInitsData && onlyV8TrappedWith(d, 'MemoryOutOfBounds'),
+  },
+  {
+    id: 'elem-drop-forgets-higher-drops',
+    reference:
+      'elem.drop: the same resize of the dropped flags, so a later table.init of a higher segment ' +
+      'copies where Wasm traps TableOutOfBounds: rwasm src/vm/executor/table.rs visit_elem_drop.',
+    explains: (facts, d) => facts.dropsAndInitsElements && onlyV8TrappedWith(d, 'TableOutOfBounds'),
+  },
+];
+
+/** The entry that explains `difference`, if any. */
+export function classify(facts: ModuleFacts, difference: Difference): KnownDifference | undefined {
+  return KNOWN_DIFFERENCES.find((k) => k.explains(facts, difference));
+}
