@@ -112,7 +112,38 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       'copies where Wasm traps TableOutOfBounds: rwasm src/vm/executor/table.rs visit_elem_drop.',
     explains: (facts, d) => facts.dropsAndInitsElements && onlyV8TrappedWith(d, 'TableOutOfBounds'),
   },
+  {
+    id: 'nan-payload',
+    reference:
+      'Float arithmetic on NaN operands gives a NaN whose payload Wasm leaves open (an arithmetic NaN). ' +
+      'The reference keeps NaN bits but takes the payload from whatever the host CPU does (rwasm ' +
+      'src/vm/executor/fpu.rs, visit_f64_mul and the other arithmetic visitors on ' +
+      'src/types/nan_preserving_float.rs; x86 SSE answers the first operand\'s); rwasm-ts computes ' +
+      'with JavaScript numbers, whose NaN payloads the JS engine chooses. Seen once a float\'s bits ' +
+      'are reinterpreted as an integer: the two integers are both NaN patterns.',
+    explains: (_facts, d) => differsOnlyInNanPayloads(d),
+  },
 ];
+
+/** Words of a log line's values (`i32:0x…`, `i64:0x…`), with the rest of the line as its shape. */
+function valuesOf(line: string): { shape: string; values: { type: string; bits: bigint }[] } {
+  const values: { type: string; bits: bigint }[] = [];
+  const shape = line.replace(/\b(i32|i64):0x([0-9a-f]+)/g, (_, type: string, hex: string) => {
+    values.push({ type, bits: BigInt(`0x${hex}`) });
+    return `${type}:_`;
+  });
+  return { shape, values };
+}
+const isNanBits = (type: string, bits: bigint) =>
+  type === 'i32' ? (bits & 0x7f800000n) === 0x7f800000n && (bits & 0x7fffffn) !== 0n : (bits & 0x7ff0000000000000n) === 0x7ff0000000000000n && (bits & 0xfffffffffffffn) !== 0n;
+
+/** The same line but for integers that are both NaN bit patterns (a float's bits, reinterpreted). */
+function differsOnlyInNanPayloads(d: Difference): boolean {
+  const a = valuesOf(d.v8);
+  const b = valuesOf(d.ours);
+  if (a.shape !== b.shape || a.values.length !== b.values.length) return false;
+  return a.values.every((v, i) => v.bits === b.values[i]!.bits || (isNanBits(v.type, v.bits) && isNanBits(v.type, b.values[i]!.bits)));
+}
 
 /** The entry that explains `difference`, if any. */
 export function classify(facts: ModuleFacts, difference: Difference): KnownDifference | undefined {
