@@ -48,7 +48,8 @@ export type RwasmErrorCode =
   | 'CodeHashMismatch'
   | 'InstantiationFailed'
   | 'UnknownCallId'
-  | 'MalformedSnapshot';
+  | 'MalformedSnapshot'
+  | 'UnauthenticSnapshot';
 
 export class RwasmError extends Error {
   readonly code: RwasmErrorCode;

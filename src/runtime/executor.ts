@@ -111,16 +111,16 @@ export class RuntimeExecutor implements ParkedFrames {
     return this.parked.get(callId);
   }
 
-  /** A parked frame as a snapshot (it stays parked). */
-  snapshot(callId: number): Uint8Array {
+  /** A parked frame as a snapshot (it stays parked); with `key`, an authenticated one (see SystemRuntime.snapshot). */
+  snapshot(callId: number, options: { key?: Uint8Array } = {}): Uint8Array {
     const runtime = this.parked.get(callId);
     if (!runtime) throw new RwasmError('UnknownCallId', `no frame is parked under call id ${callId}`);
-    return runtime.snapshot();
+    return runtime.snapshot(options);
   }
 
-  /** Parks a frame from a snapshot under the call id it had; returns that id. */
-  restore(bytes: Uint8Array, module?: RwasmModule | Uint8Array): number {
-    const runtime = SystemRuntime.restore(bytes, { ...this.options, module });
+  /** Parks a frame from a snapshot under the call id it had; returns that id. `key`: see SystemRuntime.restore. */
+  restore(bytes: Uint8Array, module?: RwasmModule | Uint8Array, options: { key?: Uint8Array } = {}): number {
+    const runtime = SystemRuntime.restore(bytes, { ...this.options, module, key: options.key });
     const callId = runtime.callId;
     if (callId < 1 || callId > MAX_CALL_ID) throw new RwasmError('MalformedSnapshot', `snapshot: call id ${callId} is not one an executor hands out`);
     if (this.parked.has(callId)) throw new RwasmError('InvalidState', `call id ${callId} is already parked here`);

@@ -6,7 +6,13 @@
  * Layout (little-endian): magic "RWSN", u32 version, the fields below in order, then the
  * keccak256 of everything before it. Loading checks the magic, version, checksum, every length
  * against what is left, and every value against its range; any failure is `MalformedSnapshot`.
+ *
+ * The checksum is integrity, not authenticity: anyone can recompute it after changing memory,
+ * fuel or exit state. A keyed snapshot (magic "RWSK") ends in HMAC-SHA256(key, everything
+ * before it) instead, and a restore given the key accepts nothing else (`UnauthenticSnapshot`).
  */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { RwasmError } from '../errors.js';
 import { toHex } from '../format/code-hash.js';
@@ -17,6 +23,9 @@ import { codeHashBytes } from './module-cache.js';
 import { INVOCATION_PARAMS_SIZE, decodeInvocationParams, encodeInvocationParams, type InvocationParams } from './invocation.js';
 
 const MAGIC = [0x52, 0x57, 0x53, 0x4e]; // "RWSN"
+const KEYED_MAGIC = [0x52, 0x57, 0x53, 0x4b]; // "RWSK"
+/** A key shorter than this could be guessed: refused. */
+export const MIN_SNAPSHOT_KEY_BYTES = 16;
 // Version 2: the engine-metering registers became one portable prepaid pc (`paidUntil`).
 export const SNAPSHOT_VERSION = 2;
 const WASM_MAX_PAGES = 65536;
@@ -198,9 +207,24 @@ function malformed(message: string): RwasmError {
   return new RwasmError('MalformedSnapshot', `snapshot: ${message}`);
 }
 
-export function encodeSnapshot(snapshot: FrameSnapshot): Uint8Array {
+function checkKey(key: Uint8Array): void {
+  if (!(key instanceof Uint8Array) || key.length < MIN_SNAPSHOT_KEY_BYTES) {
+    throw new RwasmError('InvalidArgument', `a snapshot key must be a Uint8Array of at least ${MIN_SNAPSHOT_KEY_BYTES} bytes`);
+  }
+}
+
+/** Equal bytes, in time that does not depend on where they differ. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}
+
+export function encodeSnapshot(snapshot: FrameSnapshot, key?: Uint8Array): Uint8Array {
+  if (key !== undefined) checkKey(key);
   const w = new Writer();
-  w.raw(Uint8Array.from(MAGIC));
+  w.raw(Uint8Array.from(key === undefined ? MAGIC : KEYED_MAGIC));
   w.u32(SNAPSHOT_VERSION);
   w.raw(codeHashBytes(snapshot.codeHash));
   w.u32(snapshot.callId);
@@ -264,19 +288,30 @@ export function encodeSnapshot(snapshot: FrameSnapshot): Uint8Array {
   const body = w.finish();
   const out = new Uint8Array(body.length + 32);
   out.set(body);
-  out.set(keccak_256(body), body.length);
+  out.set(key === undefined ? keccak_256(body) : hmac(sha256, key, body), body.length);
   return out;
 }
 
-export function decodeSnapshot(bytes: Uint8Array): FrameSnapshot {
+/**
+ * Reads a snapshot. With `key`, only a keyed snapshot whose HMAC that key reproduces is read;
+ * without, a keyed snapshot is refused (nothing could tell whether it was forged).
+ */
+export function decodeSnapshot(bytes: Uint8Array, key?: Uint8Array): FrameSnapshot {
+  if (key !== undefined) checkKey(key);
   if (!(bytes instanceof Uint8Array)) throw malformed('not a byte array');
-  if (bytes.length < MAGIC.length + 4 + 32 || MAGIC.some((b, i) => bytes[i] !== b)) throw malformed('not an rwasm-ts snapshot (bad magic)');
+  const has = (magic: readonly number[]) => magic.every((b, i) => bytes[i] === b);
+  const keyed = has(KEYED_MAGIC);
+  if (bytes.length < MAGIC.length + 4 + 32 || !(keyed || has(MAGIC))) throw malformed('not an rwasm-ts snapshot (bad magic)');
   const body = bytes.subarray(0, bytes.length - 32);
   const checksum = bytes.subarray(bytes.length - 32);
+  if (key !== undefined && !keyed) throw new RwasmError('UnauthenticSnapshot', 'snapshot: not a keyed snapshot, and a key was given: only snapshots made with the key are accepted');
+  if (key === undefined && keyed) throw new RwasmError('UnauthenticSnapshot', 'snapshot: a keyed snapshot can only be restored with its key');
+  if (key !== undefined && !sameBytes(hmac(sha256, key, body), checksum)) {
+    throw new RwasmError('UnauthenticSnapshot', 'snapshot: the HMAC does not match (made with another key, or altered)');
+  }
   const version = new DataView(bytes.buffer, bytes.byteOffset + 4, 4).getUint32(0, true);
   if (version !== SNAPSHOT_VERSION) throw malformed(`version ${version} is not supported (this library reads version ${SNAPSHOT_VERSION})`);
-  const expected = keccak_256(body);
-  if (expected.some((b, i) => checksum[i] !== b)) throw malformed('checksum mismatch (the bytes were altered or cut)');
+  if (key === undefined && !sameBytes(keccak_256(body), checksum)) throw malformed('checksum mismatch (the bytes were altered or cut)');
 
   const r = new Reader(body);
   r.raw(8, 'header');

@@ -63,6 +63,12 @@ export interface SystemRuntimeOptions {
 }
 
 /** Where `resume` gets what the host has to say about the interruption. */
+/** How `SystemRuntime.restore` rebuilds a frame: the runtime's options a snapshot does not fix, and its key. */
+export interface RestoreOptions extends Omit<SystemRuntimeOptions, 'codeHash' | 'verifyCodeHash' | 'context' | 'consumeFuel' | 'fuelCosts' | 'fpu' | 'maxMemoryPages'> {
+  /** The key the snapshot was made with: given, only a keyed snapshot with a matching HMAC is accepted. */
+  key?: Uint8Array;
+}
+
 export interface ResumeOptions {
   /** What the frame will read through `_output_size`/`_read_output` (the callee's output). */
   returnData?: Uint8Array;
@@ -376,8 +382,12 @@ export class SystemRuntime implements SyscallEnvironment {
   }
 
   // -------------------------------------------------------------- snapshots
-  /** The suspended frame as portable bytes (see snapshot.ts); restore with `SystemRuntime.restore`. */
-  snapshot(): Uint8Array {
+  /**
+   * The suspended frame as portable bytes (see snapshot.ts); restore with `SystemRuntime.restore`.
+   * With `key` (16 bytes or more) the bytes carry an HMAC-SHA256 instead of a checksum, so that a
+   * restore given the same key refuses anything not made with it.
+   */
+  snapshot(options: { key?: Uint8Array } = {}): Uint8Array {
     if (this.running) throw new RwasmError('InvalidState', 'the frame is running');
     if (this.suspension === undefined) throw new RwasmError('InvalidState', 'only a suspended frame can be snapshotted');
     const store = this.instance.store;
@@ -421,15 +431,15 @@ export class SystemRuntime implements SyscallEnvironment {
       },
       execution: this.machine?.captureExecution(),
     };
-    return encodeSnapshot(snapshot);
+    return encodeSnapshot(snapshot, options.key);
   }
 
   /**
    * A frame from a snapshot, on a private instance built from the snapshot's store. The module
    * comes from `module` (checked against the snapshot's code hash) or from the cache.
    */
-  static restore(bytes: Uint8Array, options: Omit<SystemRuntimeOptions, 'codeHash' | 'verifyCodeHash' | 'context' | 'consumeFuel' | 'fuelCosts' | 'fpu' | 'maxMemoryPages'> = {}): SystemRuntime {
-    const snap = decodeSnapshot(bytes);
+  static restore(bytes: Uint8Array, options: RestoreOptions = {}): SystemRuntime {
+    const snap = decodeSnapshot(bytes, options.key);
     // The snapshot names the module, the caller brings it: check they are the same.
     const entry = SystemRuntime.cachedModule({ module: options.module, codeHash: snap.codeHash, cache: options.cache, verifyCodeHash: true });
     const setup = SystemRuntime.setupFor(
