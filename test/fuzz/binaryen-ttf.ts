@@ -84,7 +84,7 @@ export class TtfGenerator {
    * The module binaryen builds from `input`, or undefined where binaryen itself fails on it.
    */
   async generate(input: Uint8Array): Promise<Uint8Array | undefined> {
-    // wasm-opt's heap fills up over a thousand or so runs and it then traps: one retry on a fresh copy.
+    // wasm-opt's heap fills up over a thousand or so runs and it then fails: one retry on a fresh copy.
     for (let attempt = 0; attempt < 2; attempt++) {
       const bytes = this.runOnce(input);
       if (bytes !== undefined) return bytes;
@@ -106,7 +106,9 @@ export class TtfGenerator {
       const exited = (error as { name?: unknown } | null)?.name === 'ExitStatus';
       if (!exited || (error as { status?: unknown }).status !== 0) return undefined;
     }
-    return new Uint8Array(readFileSync(outFile));
+    const bytes = new Uint8Array(readFileSync(outFile));
+    // After many runs wasm-opt has also been seen to exit 0 having written no valid module.
+    return (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes) ? bytes : undefined;
   }
 
   dispose(): void {
