@@ -1,4 +1,4 @@
-export { Machine, type MachineOptions, type RunOptions, type RunOutcome, type TraceEvent, type TraceHook, type ExecutionState } from './machine.js';
+export { Machine, coverageIndex, type MachineOptions, type RunOptions, type RunOutcome, type TraceEvent, type TraceHook, type ExecutionState } from './machine.js';
 export { HostCall, Trap, bindHostFunctions, type HostFunction, type HostHandler } from './host.js';
 export { Program, prepareProgram, type PrepareOptions } from './program.js';
 export { FuelCostTable, MAX_INSTRUCTION_COST } from './fuel-costs.js';

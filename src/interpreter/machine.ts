@@ -1,7 +1,7 @@
 import { RwasmError } from '../errors.js';
 import { wordsOf } from '../format/import-linker.js';
 import type { RwasmModule } from '../format/module.js';
-import type { Opcode } from '../format/opcodes.js';
+import { OPCODE_TABLE, Opcode } from '../format/opcodes.js';
 import { TrapCode } from '../format/trap-codes.js';
 import { Op, runBlocks } from './engine.js';
 import { Exit, MAX_CALL_DEPTH, STACK_LIMIT, STACK_SLACK, SYSCALL_OK, type ExecutionContext, type FatalKind } from './execution.js';
@@ -43,6 +43,25 @@ export interface MachineOptions {
    * one instance (its memory, globals, tables and fuel), one execution at a time.
    */
   store?: Store;
+  /**
+   * Edge coverage for fuzzing, into a map the caller owns (and clears when it wants): every
+   * jump, call, return and not-taken branch bumps the byte `coverageIndex(from, to, length)`,
+   * saturating at 255. The machine then runs on the interpreter's traced path; without a map
+   * nothing is recorded and nothing is paid.
+   */
+  coverage?: Uint8Array;
+}
+
+/** Branches whose falling through is an edge of its own (one the program chose not to take). */
+const CONDITIONAL_BRANCH = (() => {
+  const table = new Uint8Array(Math.max(...OPCODE_TABLE.map(([, code]) => code)) + 1);
+  for (const code of [Opcode.BrIfEqz, Opcode.BrIfNez, Opcode.BrTable]) table[code] = 1;
+  return table;
+})();
+
+/** The byte of a coverage map of `length` bytes that the edge `from` → `to` (pcs) bumps. */
+export function coverageIndex(from: number, to: number, length: number): number {
+  return ((Math.imul(from + 1, 0x9e3779b1) ^ Math.imul(to, 0x85ebca6b)) >>> 0) % length;
 }
 
 /** What the trace hook sees before each instruction (one object, reused: copy what you keep). */
@@ -150,6 +169,9 @@ export class Machine implements ExecutionContext {
   /** The rest of this run goes through the stepper (the block engine could not prove its stack use). */
   private stepping = false;
   private readonly traceHook: TraceHook | undefined;
+  private readonly coverage: Uint8Array | undefined;
+  /** The pc before this one in the current run, while it may be the start of an edge (-1: none). */
+  private edgeFrom = -1;
 
   /** The tier in effect: `'compiled'` when the program's code runs as generated JavaScript. */
   get tier(): 'interpreter' | 'compiled' {
@@ -159,7 +181,10 @@ export class Machine implements ExecutionContext {
 
   constructor(moduleOrProgram: RwasmModule | Program, options: MachineOptions = {}) {
     const given = moduleOrProgram instanceof Program ? moduleOrProgram : undefined;
-    const traced = options.trace !== undefined;
+    if (options.coverage !== undefined && (!(options.coverage instanceof Uint8Array) || options.coverage.length === 0)) {
+      throw new RwasmError('InvalidArgument', 'coverage must be a non-empty Uint8Array');
+    }
+    const traced = options.trace !== undefined || options.coverage !== undefined;
     const translation = traced ? {} : translationFor(options.tier);
     this.program = given ?? prepareProgram(moduleOrProgram as RwasmModule, { fpu: options.fpu ?? false, fuelCosts: options.fuelCosts, trace: traced, ...translation });
     if (given && options.tier !== undefined && options.tier !== 'auto' && (options.tier === 'compiled') !== given.compiledTier && !traced && codeGenerationAllowed()) {
@@ -171,10 +196,12 @@ export class Machine implements ExecutionContext {
     if (given && options.fuelCosts !== given.fuelCosts) {
       throw new RwasmError('InvalidArgument', 'engine metering must match the prepared program (prepare it with the same fuelCosts)');
     }
-    if (given && (options.trace !== undefined) !== given.traced) {
-      throw new RwasmError('InvalidArgument', 'tracing must match the prepared program (prepare it with trace: true)');
+    // A traced program may run without a hook (a runtime instantiating it does), never the reverse.
+    if (given && traced && !given.traced) {
+      throw new RwasmError('InvalidArgument', 'a trace hook or a coverage map needs a program prepared with trace: true');
     }
     this.traceHook = options.trace;
+    this.coverage = options.coverage;
     this.traced = this.program.traced;
     if (options.store) {
       if (options.fuelLimit !== undefined || options.maxMemoryPages !== undefined) {
@@ -244,6 +271,7 @@ export class Machine implements ExecutionContext {
       throw new RwasmError('InvalidArgument', `resultWords ${resultWords} is not a word count`);
     }
     const params = options.params ?? [];
+    this.edgeFrom = -1;
     this.sp = 0;
     this.csp = 0;
     this.pc = pc;
@@ -416,6 +444,15 @@ export class Machine implements ExecutionContext {
 
   /** Called by the stepper before each instruction of a traced machine. */
   traceInstruction(pc: number, sp: number, csp: number): void {
+    const map = this.coverage;
+    if (map !== undefined) {
+      const from = this.edgeFrom;
+      if (from >= 0 && (pc !== from + 1 || CONDITIONAL_BRANCH[this.program.codes[from]!] === 1)) {
+        const at = coverageIndex(from, pc, map.length);
+        if (map[at] !== 255) map[at]!++;
+      }
+      this.edgeFrom = pc;
+    }
     const hook = this.traceHook;
     if (!hook) return;
     const event = this.traceEvent;

@@ -53,6 +53,11 @@ export interface SystemRuntimeOptions {
   debugLog?: (message: Uint8Array) => void;
   /** Called before every executed instruction (such frames run on a traced preparation). */
   trace?: TraceHook;
+  /**
+   * Edge coverage of the frame's own execution (not the module's instantiation), into a map the
+   * caller owns: see `MachineOptions.coverage`. Such frames run on a traced preparation.
+   */
+  coverage?: Uint8Array;
   cache?: ModuleCache;
   /** Execute FPU opcodes (default false, like the reference's build). */
   fpu?: boolean;
@@ -144,6 +149,7 @@ interface Setup {
   readonly maxMemoryPages: number;
   readonly hostFunctions: readonly HostFunction[];
   readonly trace: TraceHook | undefined;
+  readonly coverage: Uint8Array | undefined;
   readonly debugLog: ((message: Uint8Array) => void) | undefined;
 }
 
@@ -221,13 +227,14 @@ export class SystemRuntime implements SyscallEnvironment {
       throw new RwasmError('InvalidArgument', `maxMemoryPages must be 0..${MAX_ALLOWED_MEMORY_PAGES}`);
     }
     const linker = options.importLinker ?? (defaultLinker ??= fluentImportLinker());
+    const traced = options.trace !== undefined || options.coverage !== undefined;
     return {
       entry,
       program: entry.program({
         fpu,
         fuelCosts,
-        trace: options.trace !== undefined,
-        ...(options.trace === undefined ? translationFor(options.tier) : {}),
+        trace: traced,
+        ...(traced ? {} : translationFor(options.tier)),
       }),
       consumeFuel,
       fuelCosts,
@@ -235,6 +242,7 @@ export class SystemRuntime implements SyscallEnvironment {
       maxMemoryPages,
       hostFunctions: hostFunctionsFor(linker, options.host),
       trace: options.trace,
+      coverage: options.coverage,
       debugLog: options.debugLog,
     };
   }
@@ -493,7 +501,7 @@ export class SystemRuntime implements SyscallEnvironment {
     if (snap.execution) {
       const expected = snap.suspension === 'outOfFuel' ? 'outOfFuel' : 'interrupted';
       if (snap.execution.suspension !== expected) bad('the frame and its execution disagree about why they are suspended');
-      const machine = new Machine(program, { store, hostFunctions: setup.hostFunctions, fuelCosts: setup.fuelCosts, trace: setup.trace, fpu: setup.fpu });
+      const machine = new Machine(program, { store, hostFunctions: setup.hostFunctions, fuelCosts: setup.fuelCosts, trace: setup.trace, coverage: setup.coverage, fpu: setup.fpu });
       machine.restoreExecution(snap.execution);
       runtime.machine = machine;
     }
@@ -638,11 +646,11 @@ export class SystemRuntime implements SyscallEnvironment {
 
   private acquire(): Machine {
     const { setup, instance } = this;
-    if (!setup.trace) {
+    if (!setup.program.traced) {
       const machine = instance.idle.get(setup.hostFunctions)?.pop();
       if (machine) return machine;
     }
-    return new Machine(setup.program, { store: instance.store, hostFunctions: setup.hostFunctions, fuelCosts: setup.fuelCosts, trace: setup.trace, fpu: setup.fpu });
+    return new Machine(setup.program, { store: instance.store, hostFunctions: setup.hostFunctions, fuelCosts: setup.fuelCosts, trace: setup.trace, coverage: setup.coverage, fpu: setup.fpu });
   }
 
   private evict(): void {
@@ -661,7 +669,7 @@ export class SystemRuntime implements SyscallEnvironment {
 }
 
 function release(instance: Instance, setup: Setup, machine: Machine): void {
-  if (setup.trace || instance.evicted || machine.program !== setup.program) return;
+  if (setup.program.traced || instance.evicted || machine.program !== setup.program) return;
   let idle = instance.idle.get(setup.hostFunctions);
   if (!idle) instance.idle.set(setup.hostFunctions, (idle = []));
   if (idle.length < MAX_IDLE_MACHINES) idle.push(machine);

@@ -94,13 +94,26 @@ export class TtfGenerator {
     return undefined;
   }
 
-  private runOnce(input: Uint8Array): Uint8Array | undefined {
-    const inFile = join(this.dir, 'input.dat');
+  /**
+   * `module` after binaryen's `--denan` pass (every NaN a float operation makes is turned into
+   * 0 at run time), or undefined where binaryen fails on it.
+   */
+  async withoutNans(module: Uint8Array): Promise<Uint8Array | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const bytes = this.runOnce(module, ['--denan']);
+      if (bytes !== undefined) return bytes;
+      this.wasmOpt = await loadWasmOpt();
+    }
+    return undefined;
+  }
+
+  private runOnce(input: Uint8Array, pass?: string[]): Uint8Array | undefined {
+    const inFile = join(this.dir, pass ? 'input.wasm' : 'input.dat');
     const outFile = join(this.dir, 'module.wasm');
     writeFileSync(inFile, input);
     rmSync(outFile, { force: true });
     try {
-      this.wasmOpt.callMain([inFile, '-ttf', '-q', ...FUZZ_FEATURES, '-o', outFile]);
+      this.wasmOpt.callMain([inFile, ...(pass ?? ['-ttf']), '-q', ...FUZZ_FEATURES, '-o', outFile]);
     } catch (error) {
       // main ends by throwing Emscripten's ExitStatus (0 when it succeeded).
       const exited = (error as { name?: unknown } | null)?.name === 'ExitStatus';

@@ -8,6 +8,11 @@ import { classify, moduleFacts, type Difference } from './known-differences.js';
 
 export type OurTier = Exclude<EngineName, 'v8'>;
 export const OUR_TIERS: readonly OurTier[] = ['interpreter', 'compiled'];
+/**
+ * Where a difference is checked again without NaNs: every engine of ours, so that a bug of one
+ * engine cannot hide behind the other code paths the changed module happens to take.
+ */
+const EVERY_ENGINE: readonly OurTier[] = ['interpreter', 'compiled', 'stepper', 'blocks'];
 
 export type ModuleVerdict =
   | { readonly kind: 'agree' }
@@ -24,18 +29,35 @@ export interface ModuleResult {
   readonly bytes?: Uint8Array;
 }
 
-/** Compares one module on V8 and on every tier of ours; the first tier that differs decides. */
-export function judgeModule(bytes: Uint8Array, tiers: readonly OurTier[] = OUR_TIERS): ModuleVerdict {
+/** The first difference of `bytes` between V8 and each tier, in order (undefined: every tier agrees). */
+function firstDisagreement(bytes: Uint8Array, tiers: readonly OurTier[]): { tier: OurTier; difference: Difference } | undefined {
   const v8 = runOnV8(bytes);
-  let known: ModuleVerdict | undefined;
   for (const tier of tiers) {
-    const difference = firstDifference(v8, runOnOurs(bytes, tier));
-    if (difference === undefined) continue;
-    const explained = classify(moduleFacts(bytes), difference);
-    if (explained === undefined) return { kind: 'differ', tier, difference };
-    known ??= { kind: 'known', id: explained.id, tier };
+    const ours = runOnOurs(bytes, tier);
+    const difference = firstDifference(v8.log, ours.log);
+    if (difference !== undefined) {
+      return { tier, difference: { ...difference, oursTrapOpcode: ours.trapOpcodes.get(difference.line), v8TrapOperator: v8.trapOperators.get(difference.line) } };
+    }
   }
-  return known ?? { kind: 'agree' };
+  return undefined;
+}
+
+/**
+ * Compares one module on V8 and on every tier of ours; the first tier that differs decides.
+ * A difference the static facts do not explain is tried again without NaNs (`generator`'s
+ * --denan), which tells a NaN payload that went through memory from anything else.
+ */
+export async function judgeModule(bytes: Uint8Array, generator: TtfGenerator, tiers: readonly OurTier[] = OUR_TIERS): Promise<ModuleVerdict> {
+  const found = firstDisagreement(bytes, tiers);
+  if (found === undefined) return { kind: 'agree' };
+  const facts = moduleFacts(bytes);
+  let explained = classify(facts, found.difference);
+  if (explained === undefined) {
+    const denanned = await generator.withoutNans(bytes);
+    const agreesWithoutNans = denanned !== undefined && firstDisagreement(denanned, EVERY_ENGINE) === undefined;
+    explained = classify({ ...facts, agreesWithoutNans }, found.difference);
+  }
+  return explained === undefined ? { kind: 'differ', ...found } : { kind: 'known', id: explained.id, tier: found.tier };
 }
 
 /** Runs modules `offset .. offset + count - 1` of `seed`, reporting each. */
@@ -54,7 +76,7 @@ export async function runDifferential(
         onResult({ seed, index, verdict: { kind: 'no-module' } });
         continue;
       }
-      const verdict = judgeModule(bytes, tiers);
+      const verdict = await judgeModule(bytes, generator, tiers);
       onResult({ seed, index, verdict, ...(verdict.kind === 'agree' ? {} : { bytes }) });
     }
   } finally {

@@ -22,6 +22,7 @@ import {
   Machine,
   TrapCode,
   compileWasm,
+  opcodeName,
   parseModule,
   prepareProgram,
   trapName,
@@ -35,10 +36,17 @@ import {
   type ValType,
 } from '../../src/index.js';
 import { translationFor } from '../../src/compiled/index.js';
+import { setWarmArrivals } from '../../src/interpreter/program.js';
 import { hostWasm } from '../support/host-wasm.js';
 import { v8TrapKind } from '../differential/harness.js';
 
-export type EngineName = 'v8' | 'interpreter' | 'compiled';
+/**
+ * Our engines: the two tiers as users get them, and two configurations of the interpreter that
+ * pin down one engine each: `stepper` (every instruction on the stepper: a traced program) and
+ * `blocks` (code prepared for the block engine on first arrival).
+ */
+export type EngineName = 'v8' | 'interpreter' | 'compiled' | 'stepper' | 'blocks';
+type OurEngine = Exclude<EngineName, 'v8'>;
 
 /** Fuel for a whole instance on our side: binaryen's hang limit ends every loop long before. */
 const FUEL_LIMIT = 2_000_000_000n;
@@ -122,8 +130,24 @@ function memoryText(bytes: Uint8Array): string {
 
 class JsException extends Error {}
 
+/** V8's log, and for each line that is a trap the operator V8's stack trace points at (`memory.init`, `table.init` or `other`). */
+export interface V8Run {
+  readonly log: string[];
+  readonly trapOperators: ReadonlyMap<number, string>;
+}
+
+/** The operator at the innermost Wasm frame of a trap's stack trace (V8 names the byte offset). */
+function trappingOperator(bytes: Uint8Array, error: unknown): string {
+  const at = /wasm-function\[\d+\]:0x([0-9a-f]+)/.exec(String((error as { stack?: unknown } | null)?.stack ?? ''));
+  if (!at) return 'other';
+  const offset = parseInt(at[1]!, 16);
+  if (bytes[offset] !== 0xfc) return 'other';
+  return bytes[offset + 1] === 0x08 ? 'memory.init' : bytes[offset + 1] === 0x0c ? 'table.init' : 'other';
+}
+
 /** The fuzz-exec log of `bytes` on V8 (only where the host has WebAssembly). */
-export function runOnV8(bytes: Uint8Array): string[] {
+export function runOnV8(bytes: Uint8Array): V8Run {
+  const trapOperators = new Map<number, string>();
   const api = hostWasm() as unknown as {
     Module: new (b: Uint8Array) => object;
     Instance: new (m: object, i: object) => { exports: Record<string, unknown> };
@@ -164,8 +188,9 @@ export function runOnV8(bytes: Uint8Array): string[] {
     instance = new api.Instance(new api.Module(bytes), imports);
   } catch (error) {
     // A start function's call-export finds no exports yet (fuzz_shell fills its list after instantiation).
+    if (!(error instanceof JsException)) trapOperators.set(log.length, trappingOperator(bytes, error));
     log.push(error instanceof JsException ? 'instantiate: exception' : `instantiate: trap ${v8TrapKind(error)}`);
-    return log;
+    return { log, trapOperators };
   }
   list = exports.map((e) => instance.exports[e.name]);
   exports.forEach((e, index) => {
@@ -177,15 +202,17 @@ export function runOnV8(bytes: Uint8Array): string[] {
       const values = e.results.length === 1 ? [raw] : e.results.length === 0 ? [] : (raw as unknown[]);
       log.push(`returned [${e.results.map((t, i) => jsValueText(t, values[i])).join(', ')}]`);
     } catch (error) {
-      if (error instanceof api.RuntimeError || error instanceof RangeError) log.push(`trap ${v8TrapKind(error)}`);
-      else log.push('exception');
+      if (error instanceof api.RuntimeError || error instanceof RangeError) {
+        trapOperators.set(log.length, trappingOperator(bytes, error));
+        log.push(`trap ${v8TrapKind(error)}`);
+      } else log.push('exception');
     }
   });
   exports.forEach((e, index) => {
     if (e.kind === 'global') log.push(`final ${e.name} = ${jsValueText(e.global!.type, (list[index] as { value: unknown }).value)}`);
     if (e.kind === 'memory') log.push(memoryText(new Uint8Array((list[index] as { buffer: ArrayBuffer }).buffer)));
   });
-  return log;
+  return { log, trapOperators };
 }
 
 // ------------------------------------------------------------------ rwasm-ts
@@ -214,11 +241,14 @@ class OurInstance {
   exception = false;
   /** fuzz_shell lists the exports only once the instance exists: a start function calls none. */
   instantiated = false;
+  /** The opcode the innermost trap of the last run stopped at (not the Call that passed it on). */
+  trapOpcode: string | undefined;
 
   constructor(
     private readonly program: Program,
     private readonly store: Store,
     private readonly tier: Tier,
+    private readonly traced: boolean,
     private readonly exports: readonly ExportInfo[],
     private readonly log: string[],
   ) {}
@@ -226,7 +256,8 @@ class OurInstance {
   machineAt(depth: number): Machine {
     let machine = this.machines[depth];
     if (machine === undefined) {
-      machine = new Machine(this.program, { fpu: true, store: this.store, tier: this.tier, hostFunctions: this.hostFunctions(depth) });
+      const trace = this.traced ? () => {} : undefined;
+      machine = new Machine(this.program, { fpu: true, store: this.store, tier: this.tier, trace, hostFunctions: this.hostFunctions(depth) });
       this.machines[depth] = machine;
     }
     return machine;
@@ -244,8 +275,15 @@ class OurInstance {
     const resultWords = e.results.reduce((n, t) => n + (isWide(t) ? 2 : 1), 0);
     this.exception = false;
     const outcome = this.machineAt(depth).run({ params, resultWords });
+    this.noteTrap(outcome);
     if (outcome.status === 'trapped' && this.exception) return 'exception';
     return outcome;
+  }
+
+  noteTrap(outcome: RunOutcome): void {
+    if (outcome.status !== 'trapped') return;
+    const name = opcodeName(this.program.codes[outcome.pc]!);
+    if (name !== 'Call') this.trapOpcode = name;
   }
 
   private hostFunctions(depth: number): HostFunction[] {
@@ -292,25 +330,42 @@ export function compileForFuzz(bytes: Uint8Array) {
   }).module;
 }
 
-/** The fuzz-exec log of `bytes` on rwasm-ts, on `tier`. */
-export function runOnOurs(bytes: Uint8Array, tier: Exclude<EngineName, 'v8'>): string[] {
+/** Our log, and for each line that is a trap the opcode it stopped at (the innermost, for one passed on by call-export). */
+export interface OurRun {
+  readonly log: string[];
+  readonly trapOpcodes: ReadonlyMap<number, string>;
+}
+
+/** The fuzz-exec log of `bytes` on rwasm-ts, on `engine`. */
+export function runOnOurs(bytes: Uint8Array, engine: OurEngine): OurRun {
+  const tier: Tier = engine === 'compiled' ? 'compiled' : 'interpreter';
   const log: string[] = [];
+  const trapOpcodes = new Map<number, string>();
+  const done = () => ({ log, trapOpcodes });
   const exports = exportsOf(bytes);
   let program: Program;
   try {
-    program = prepareProgram(compileForFuzz(bytes), { fpu: true, ...translationFor(tier) });
+    const module = compileForFuzz(bytes);
+    if (engine === 'blocks') setWarmArrivals(1);
+    try {
+      program = prepareProgram(module, { fpu: true, trace: engine === 'stepper', ...translationFor(tier) });
+    } finally {
+      setWarmArrivals(undefined);
+    }
   } catch (error) {
     log.push(`compile error ${(error as { code?: string }).code ?? String(error)}`);
-    return log;
+    return done();
   }
   const store = Machine.createStore(program, { fuelLimit: FUEL_LIMIT });
-  const instance = new OurInstance(program, store, tier, exports, log);
+  const instance = new OurInstance(program, store, tier, engine === 'stepper', exports, log);
   const machine = instance.machineAt(0);
   const init = machine.instantiate();
+  instance.noteTrap(init);
   if (init.status !== 'returned') {
     const stop = init.status !== 'trapped' ? init.status : instance.exception ? 'exception' : `trap ${trapName(init.trap)}`;
+    if (instance.trapOpcode !== undefined) trapOpcodes.set(log.length, instance.trapOpcode);
     log.push(`instantiate: ${stop}`);
-    return log;
+    return done();
   }
   instance.instantiated = true;
   const globalText = (e: ExportInfo) => {
@@ -323,9 +378,13 @@ export function runOnOurs(bytes: Uint8Array, tier: Exclude<EngineName, 'v8'>): s
     if (e.kind === 'global') log.push(`global ${e.name} = ${globalText(e)}`);
     if (e.kind !== 'function') return;
     log.push(`call ${e.name}`);
+    instance.trapOpcode = undefined;
     const outcome = instance.call(index, 0);
     if (outcome === 'exception') log.push('exception');
-    else if (outcome.status === 'trapped') log.push(`trap ${trapName(outcome.trap)}`);
+    else if (outcome.status === 'trapped') {
+      if (instance.trapOpcode !== undefined) trapOpcodes.set(log.length, instance.trapOpcode);
+      log.push(`trap ${trapName(outcome.trap)}`);
+    }
     else if (outcome.status !== 'returned') log.push(`stopped ${outcome.status}`);
     else {
       let at = 0;
@@ -341,7 +400,7 @@ export function runOnOurs(bytes: Uint8Array, tier: Exclude<EngineName, 'v8'>): s
     if (e.kind === 'global') log.push(`final ${e.name} = ${globalText(e)}`);
     if (e.kind === 'memory') log.push(memoryText(machine.memory.slice(0, machine.memoryPages * 65536)));
   });
-  return log;
+  return done();
 }
 
 // ------------------------------------------------------------------ comparison

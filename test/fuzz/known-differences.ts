@@ -13,6 +13,10 @@ export interface Difference {
   readonly line: number;
   readonly v8: string;
   readonly ours: string;
+  /** Where our line is a trap: the opcode it stopped at. */
+  readonly oursTrapOpcode?: string | undefined;
+  /** Where V8's line is a trap: the operator its stack trace points at. */
+  readonly v8TrapOperator?: string | undefined;
 }
 
 export interface KnownDifference {
@@ -32,6 +36,11 @@ export interface ModuleFacts {
   readonly dropsAndInitsData: boolean;
   /** Some code has both `elem.drop` and `table.init`. */
   readonly dropsAndInitsElements: boolean;
+  /**
+   * Whether the engines agree on the module once binaryen's `--denan` has made every NaN a float
+   * operation produces 0 (asked only of a module that differs; undefined: not asked).
+   */
+  readonly agreesWithoutNans?: boolean | undefined;
 }
 
 const I32_CONST = 0x41;
@@ -86,7 +95,8 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       'MemoryOutOfBounds where Wasm allows it: rwasm src/compiler/segment_builder.rs add_active_memory ' +
       'records (offset, len) with the destination offset, which visit_memory_init ' +
       '(src/compiler/translator.rs) uses as the source offset.',
-    explains: (facts, d) => facts.initsOffsetActiveData && onlyWeTrappedWith(d, 'MemoryOutOfBounds'),
+    // The trap is the MemoryInit itself, or the Trap of the bounds check the compiler puts before it.
+    explains: (facts, d) => facts.initsOffsetActiveData && onlyWeTrappedWith(d, 'MemoryOutOfBounds') && (d.oursTrapOpcode === 'MemoryInit' || d.oursTrapOpcode === 'Trap'),
   },
   {
     id: 'active-element-segment-init',
@@ -94,7 +104,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       'table.init of an active element segment: the same, with the table offset recorded by ' +
       'add_active_elements (rwasm src/compiler/segment_builder.rs) used as the source offset, ' +
       'trapping TableOutOfBounds.',
-    explains: (facts, d) => facts.initsOffsetActiveElements && onlyWeTrappedWith(d, 'TableOutOfBounds'),
+    explains: (facts, d) => facts.initsOffsetActiveElements && onlyWeTrappedWith(d, 'TableOutOfBounds') && (d.oursTrapOpcode === 'TableInit' || d.oursTrapOpcode === 'Trap'),
   },
   {
     id: 'data-drop-forgets-higher-drops',
@@ -103,14 +113,14 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       'a higher segment (active segments included, dropped at instantiation), so a later memory.init ' +
       'of such a segment copies from the data section where Wasm traps MemoryOutOfBounds: rwasm ' +
       'src/vm/executor/memory.rs visit_data_drop (`empty_data_segments.resize(idx + 1, false)`).',
-    explains: (facts, d) => facts.dropsAndInitsData && onlyV8TrappedWith(d, 'MemoryOutOfBounds'),
+    explains: (facts, d) => facts.dropsAndInitsData && onlyV8TrappedWith(d, 'MemoryOutOfBounds') && d.v8TrapOperator === 'memory.init',
   },
   {
     id: 'elem-drop-forgets-higher-drops',
     reference:
       'elem.drop: the same resize of the dropped flags, so a later table.init of a higher segment ' +
       'copies where Wasm traps TableOutOfBounds: rwasm src/vm/executor/table.rs visit_elem_drop.',
-    explains: (facts, d) => facts.dropsAndInitsElements && onlyV8TrappedWith(d, 'TableOutOfBounds'),
+    explains: (facts, d) => facts.dropsAndInitsElements && onlyV8TrappedWith(d, 'TableOutOfBounds') && d.v8TrapOperator === 'table.init',
   },
   {
     id: 'nan-payload',
@@ -119,31 +129,13 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       'The reference keeps NaN bits but takes the payload from whatever the host CPU does (rwasm ' +
       'src/vm/executor/fpu.rs, visit_f64_mul and the other arithmetic visitors on ' +
       'src/types/nan_preserving_float.rs; x86 SSE answers the first operand\'s); rwasm-ts computes ' +
-      'with JavaScript numbers, whose NaN payloads the JS engine chooses. Seen once a float\'s bits ' +
-      'are reinterpreted as an integer: the two integers are both NaN patterns.',
-    explains: (_facts, d) => differsOnlyInNanPayloads(d),
+      'with JavaScript numbers, whose NaN payloads the JS engine chooses. The payload shows once a ' +
+      'float\'s bits are reinterpreted as an integer or go through memory. Recognised by running the ' +
+      'module again after binaryen\'s --denan (every NaN a float operation makes becomes 0): all four ' +
+      'of our engines then agree with V8. (The bits alone cannot tell: a small negative i32 is a NaN pattern too.)',
+    explains: (facts) => facts.agreesWithoutNans === true,
   },
 ];
-
-/** Words of a log line's values (`i32:0x…`, `i64:0x…`), with the rest of the line as its shape. */
-function valuesOf(line: string): { shape: string; values: { type: string; bits: bigint }[] } {
-  const values: { type: string; bits: bigint }[] = [];
-  const shape = line.replace(/\b(i32|i64):0x([0-9a-f]+)/g, (_, type: string, hex: string) => {
-    values.push({ type, bits: BigInt(`0x${hex}`) });
-    return `${type}:_`;
-  });
-  return { shape, values };
-}
-const isNanBits = (type: string, bits: bigint) =>
-  type === 'i32' ? (bits & 0x7f800000n) === 0x7f800000n && (bits & 0x7fffffn) !== 0n : (bits & 0x7ff0000000000000n) === 0x7ff0000000000000n && (bits & 0xfffffffffffffn) !== 0n;
-
-/** The same line but for integers that are both NaN bit patterns (a float's bits, reinterpreted). */
-function differsOnlyInNanPayloads(d: Difference): boolean {
-  const a = valuesOf(d.v8);
-  const b = valuesOf(d.ours);
-  if (a.shape !== b.shape || a.values.length !== b.values.length) return false;
-  return a.values.every((v, i) => v.bits === b.values[i]!.bits || (isNanBits(v.type, v.bits) && isNanBits(v.type, b.values[i]!.bits)));
-}
 
 /** The entry that explains `difference`, if any. */
 export function classify(facts: ModuleFacts, difference: Difference): KnownDifference | undefined {

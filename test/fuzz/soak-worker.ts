@@ -29,7 +29,7 @@ async function caseRunner(): Promise<(index: number) => Promise<CaseReport>> {
     return async (index) => {
       const bytes = await generator.generate(fuzzInput(seed, index));
       if (bytes === undefined) return { type: 'case', index, outcome: 'no-module' };
-      const verdict = judgeModule(bytes);
+      const verdict = await judgeModule(bytes, generator);
       if (verdict.kind === 'agree') return { type: 'case', index, outcome: 'agree' };
       if (verdict.kind === 'known') return { type: 'case', index, outcome: `known:${verdict.id}` };
       if (verdict.kind === 'no-module') return { type: 'case', index, outcome: 'no-module' };
