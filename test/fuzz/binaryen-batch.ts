@@ -12,7 +12,7 @@ const defaultPass = (process.env.RWASM_TIER ?? '') === '' && process.env.RWASM_P
 
 export function defineBinaryenBatch(offset: number, count: number): void {
   describe.runIf(HOST_HAS_WEBASSEMBLY && defaultPass)(`binaryen translate-to-fuzz modules ${offset}..${offset + count - 1} (seed ${CI_SEED})`, () => {
-    it('agree with V8 on both tiers, or differ only as the known-difference table explains', async () => {
+    it('agree with V8 on both tiers and the eager block engine, or differ only as the known-difference table explains', async () => {
       const results: ModuleResult[] = [];
       await runDifferential(CI_SEED, offset, count, (r) => results.push(r));
       const unexplained = results

@@ -7,7 +7,8 @@ import { firstDifference, runOnOurs, runOnV8, type EngineName } from './fuzz-exe
 import { classify, moduleFacts, type Difference } from './known-differences.js';
 
 export type OurTier = Exclude<EngineName, 'v8'>;
-export const OUR_TIERS: readonly OurTier[] = ['interpreter', 'compiled'];
+/** The tiers as users get them, and the block engine with everything prepared at once (which the interpreter tier runs only once code is warm). */
+export const OUR_TIERS: readonly OurTier[] = ['interpreter', 'compiled', 'blocks'];
 /**
  * Where a difference is checked again without NaNs: every engine of ours, so that a bug of one
  * engine cannot hide behind the other code paths the changed module happens to take.
