@@ -49,7 +49,9 @@ export type RwasmErrorCode =
   | 'InstantiationFailed'
   | 'UnknownCallId'
   | 'MalformedSnapshot'
-  | 'UnauthenticSnapshot';
+  | 'UnauthenticSnapshot'
+  // Fluent's envelopes (src/fluent)
+  | 'MalformedEnvelope';
 
 export class RwasmError extends Error {
   readonly code: RwasmErrorCode;

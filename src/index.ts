@@ -8,3 +8,4 @@ export * from './interpreter/index.js';
 export * from './compiler/index.js';
 export * from './runtime/index.js';
 export { codeGenerationAllowed, setDefaultTier, type Tier } from './compiled/index.js';
+export * from './fluent/index.js';

@@ -21,7 +21,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModuleCache, RuntimeContext, STATE_DEPLOY, STATE_MAIN, SystemRuntime, decodeInvocationParams, type ExecutionResult, type InvocationParams, type Program, type Tier, type TraceHook } from '../../src/index.js';
+import {
+  ModuleCache,
+  RuntimeContext,
+  STATE_DEPLOY,
+  STATE_MAIN,
+  SystemRuntime,
+  decodeExecutionOutcome,
+  decodeInvocationParams,
+  encodeInterruptionOutcome,
+  encodeNewFrameInput,
+  encodeSharedContext,
+  fuelForGas,
+  u256Bytes,
+  type ExecutionOutcome,
+  type ExecutionResult,
+  type InvocationParams,
+  type Program,
+  type Tier,
+  type TraceHook,
+} from '../../src/index.js';
 import { v8FrameRunner } from './evm-v8.js';
 import { genesisFixture, sharedDir } from './shared.js';
 
@@ -34,75 +53,12 @@ const hex = (text: string): Uint8Array => {
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const ascii = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
-/** Little-endian writer for the bincode (legacy, fixed-width) envelopes. */
-class Writer {
-  private readonly parts: number[] = [];
-  u8(v: number): this {
-    this.parts.push(v & 0xff);
-    return this;
-  }
-  u32(v: number): this {
-    for (let i = 0; i < 4; i++) this.parts.push((v >>> (8 * i)) & 0xff);
-    return this;
-  }
-  u64(v: bigint | number): this {
-    const big = BigInt.asUintN(64, BigInt(v));
-    for (let i = 0n; i < 8n; i++) this.parts.push(Number((big >> (8n * i)) & 0xffn));
-    return this;
-  }
-  raw(bytes: Uint8Array): this {
-    for (const b of bytes) this.parts.push(b);
-    return this;
-  }
-  /** u64 length, then the bytes (bincode `Vec<u8>` / `Bytes`). */
-  bytes(bytes: Uint8Array): this {
-    return this.u64(bytes.length).raw(bytes);
-  }
-  done(): Uint8Array {
-    return Uint8Array.from(this.parts);
-  }
-}
-
-class Reader {
-  private at = 0;
-  constructor(private readonly data: Uint8Array) {}
-  get left(): number {
-    return this.data.length - this.at;
-  }
-  raw(n: number): Uint8Array {
-    if (this.at + n > this.data.length) throw new Error(`outcome truncated at byte ${this.at} (+${n})`);
-    const out = this.data.slice(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-  u8(): number {
-    return this.raw(1)[0]!;
-  }
-  u32(): number {
-    const b = this.raw(4);
-    return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
-  }
-  i32(): number {
-    return this.u32() | 0;
-  }
-  u64(): number {
-    const lo = this.u32();
-    const hi = this.u32();
-    return hi * 2 ** 32 + lo;
-  }
-  bytes(): Uint8Array {
-    return this.raw(this.u64());
-  }
-}
-
-// ------------------------------------------------------------------ envelopes
-
-/** U256 as 32 bytes big-endian (SharedContextInputV1's U256 fields). */
-function u256be(value: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--, value >>= 8n) out[i] = Number(value & 0xffn);
-  return out;
-}
+/** The fixed block and transaction fields of testnet tx 0x13fd273f… (fixture env / transaction). */
+const SENDER = hex('390a4cedbb65be7511d9e1a35b115376f39dbdf3');
+const HELLO_ADDRESS = hex('044f962515c0968de3779973a0e47d060b3b839f');
+/** Any address for Storage (it keys its mappings by caller and address(this)). */
+const STORAGE_ADDRESS = hex('5701ac0000000000000000000000000000005701');
+const EVM_RUNTIME_ADDRESS = hex('0000000000000000000000000000000000520001');
 
 interface FrameContext {
   /** contract.address (also bytecode_address). */
@@ -112,80 +68,32 @@ interface FrameContext {
   gasLimit: bigint;
 }
 
-/** The fixed block and transaction fields of testnet tx 0x13fd273f… (fixture env / transaction). */
-const SENDER = hex('390a4cedbb65be7511d9e1a35b115376f39dbdf3');
-const HELLO_ADDRESS = hex('044f962515c0968de3779973a0e47d060b3b839f');
-/** Any address for Storage (it keys its mappings by caller and address(this)). */
-const STORAGE_ADDRESS = hex('5701ac0000000000000000000000000000005701');
-const EVM_RUNTIME_ADDRESS = hex('0000000000000000000000000000000000520001');
-
-/** `SharedContextInputV1`, 1024 bytes (runtime.md §6.4). */
+/** `SharedContextInputV1` of the frame, with testnet tx 0x13fd273f…'s block and transaction fields. */
 function sharedContext(frame: FrameContext): Uint8Array {
-  const ctx = new Uint8Array(1024);
-  const view = new DataView(ctx.buffer);
-  const u64 = (at: number, v: bigint) => view.setBigUint64(at, v, true);
-  u64(0, 0x5202n); // block.chain_id
-  ctx.set(hex('0000000000000000000000000000000000520fee'), 8); // block.coinbase
-  u64(28, 0x69ca63cen); // block.timestamp
-  u64(36, 0x15d2822n); // block.number
-  ctx.set(u256be(0n), 44); // block.difficulty
-  ctx.set(hex('1d4654490799b6027e85d3b635dcdbd1e0dbc023e623938d7c11186402585a67'), 76); // prev_randao
-  u64(108, 0x2faf080n); // block.gas_limit
-  ctx.set(u256be(7n), 116); // block.base_fee
-  u64(148, 0x58dban); // tx.gas_limit
-  u64(156, 0x4an); // tx.nonce
-  ctx.set(u256be(0x3b9aca07n), 164); // tx.gas_price (effective)
-  ctx[196] = 1; // tx.priority_fee present
-  ctx.set(u256be(0x3b9aca00n), 197);
-  ctx.set(SENDER, 229); // tx.origin
-  ctx.set(u256be(0n), 249); // tx.value
-  ctx.set(frame.address, 281); // contract.address
-  ctx.set(frame.address, 301); // contract.bytecode_address
-  ctx.set(frame.caller, 321); // contract.caller
-  ctx[341] = 0; // contract.is_static
-  ctx.set(u256be(0n), 342); // contract.value
-  u64(374, frame.gasLimit); // contract.gas_limit
-  return ctx;
+  return encodeSharedContext({
+    block: {
+      chainId: 0x5202n,
+      coinbase: hex('0000000000000000000000000000000000520fee'),
+      timestamp: 0x69ca63cen,
+      number: 0x15d2822n,
+      difficulty: 0n,
+      prevRandao: hex('1d4654490799b6027e85d3b635dcdbd1e0dbc023e623938d7c11186402585a67'),
+      gasLimit: 0x2faf080n,
+      baseFee: 7n,
+    },
+    tx: { gasLimit: 0x58dban, nonce: 0x4an, gasPrice: 0x3b9aca07n, priorityFee: 0x3b9aca00n, origin: SENDER, value: 0n },
+    contract: { address: frame.address, bytecodeAddress: frame.address, caller: frame.caller, isStatic: false, value: 0n, gasLimit: frame.gasLimit },
+  });
 }
 
-/** `RuntimeNewFrameInputV1` (runtime.md §6.3), no preloaded storage. */
+/** `RuntimeNewFrameInputV1`, no preloaded storage (as revm does for the EVM runtime). */
 function newFrameInput(metadata: Uint8Array, input: Uint8Array, frame: FrameContext): Uint8Array {
-  return new Writer().bytes(metadata).bytes(input).bytes(sharedContext(frame)).u32(0).done();
+  return encodeNewFrameInput({ metadata, input, context: sharedContext(frame) });
 }
 
-/** `RuntimeExecutionOutcomeV1` (runtime.md §4.4); the two optional trailing fields are ignored. */
-interface ExecutionOutcome {
-  exitCode: number;
-  output: Uint8Array;
-  storage: Array<{ key: Uint8Array; value: Uint8Array }>;
-  logs: number;
-  metadata: Uint8Array | undefined;
-}
-
-function decodeOutcome(bytes: Uint8Array): ExecutionOutcome {
-  const r = new Reader(bytes);
-  const exitCode = r.i32();
-  const output = r.bytes();
-  const storage = Array.from({ length: r.u32() }, () => ({ key: r.raw(32), value: r.raw(32) }));
-  const logs = r.u64();
-  for (let i = 0; i < logs; i++) {
-    const topics = r.u32();
-    r.raw(32 * topics);
-    r.bytes();
-  }
-  const metadata = r.u8() === 1 ? r.bytes() : undefined;
-  return { exitCode, output, storage, logs, metadata };
-}
-
-/** `RuntimeInterruptionOutcomeV1` (runtime.md §4.3). */
+/** `RuntimeInterruptionOutcomeV1` charging `gas`. */
 function interruptionOutcome(halted: boolean, output: Uint8Array, gas: number, exitCode: number): Uint8Array {
-  return new Writer()
-    .u8(halted ? 1 : 0)
-    .bytes(output)
-    .u64(gas * 20) // fuel = gas × 20
-    .u64(0) // fuel_refunded (i64)
-    .u32(exitCode)
-    .done();
+  return encodeInterruptionOutcome({ haltedFrame: halted, output, fuelConsumed: fuelForGas(BigInt(gas)), fuelRefunded: 0n, exitCode });
 }
 
 // ------------------------------------------------------------------ the host
@@ -335,7 +243,7 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
     interruptions += run.interruptions;
     if (options.record) record.push(run);
     if (run.exitCode !== 0) throw new Error(`EVM runtime frame ended with exit code ${run.exitCode}`);
-    return { ...decodeOutcome(run.output), fuel: run.fuel };
+    return { ...decodeExecutionOutcome(run.output), fuel: run.fuel };
   };
 
   const helloCtx: FrameContext = { address: HELLO_ADDRESS, caller: SENDER, gasLimit: 289_922n };
@@ -353,22 +261,22 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
   function hello(world: World): void {
     // HelloWorld deploy: must reproduce the on-chain result.
     const deployed = frame(world, STATE_DEPLOY, NONE, helloInit, helloCtx);
-    const code = new Uint8Array([0xef, 0x44, 0x00, ...EVM_RUNTIME_ADDRESS, ...(deployed.metadata ?? [])]);
+    const code = new Uint8Array([0xef, 0x44, 0x00, ...EVM_RUNTIME_ADDRESS, ...(deployed.newMetadata ?? [])]);
     if (deployed.exitCode !== 0 || deployed.fuel !== 5_717_960n || (expectedHelloCode && toHex(code) !== expectedHelloCode)) {
-      throw new Error(`HelloWorld deploy: exit ${deployed.exitCode}, fuel ${deployed.fuel}, metadata ${deployed.metadata?.length} bytes (expected 0, 5717960, the on-chain code)`);
+      throw new Error(`HelloWorld deploy: exit ${deployed.exitCode}, fuel ${deployed.fuel}, metadata ${deployed.newMetadata?.length} bytes (expected 0, 5717960, the on-chain code)`);
     }
-    const call = frame(world, STATE_MAIN, deployed.metadata!, hex('45773e4e'), helloCtx);
+    const call = frame(world, STATE_MAIN, deployed.newMetadata!, hex('45773e4e'), helloCtx);
     if (call.exitCode !== 0 || !ascii(call.output).includes('Hello, World')) throw new Error(`sayHelloWorld(): exit ${call.exitCode}, output ${toHex(call.output)}`);
   }
 
   function storage(world: World): void {
     // Storage: its constructor stores 100 in three places; getValue() checks they agree.
     const deployed = frame(world, STATE_DEPLOY, NONE, storageInit, storageCtx);
-    if (deployed.exitCode !== 0 || !deployed.metadata) throw new Error(`Storage deploy: exit ${deployed.exitCode}`);
+    if (deployed.exitCode !== 0 || !deployed.newMetadata) throw new Error(`Storage deploy: exit ${deployed.exitCode}`);
     const word = (out: Uint8Array) => BigInt(`0x${toHex(out) || '0'}`);
-    const get1 = frame(world, STATE_MAIN, deployed.metadata, hex('20965255'), storageCtx);
-    const set = frame(world, STATE_MAIN, deployed.metadata, new Uint8Array([...hex('55241077'), ...u256be(42n)]), storageCtx);
-    const get2 = frame(world, STATE_MAIN, deployed.metadata, hex('20965255'), storageCtx);
+    const get1 = frame(world, STATE_MAIN, deployed.newMetadata, hex('20965255'), storageCtx);
+    const set = frame(world, STATE_MAIN, deployed.newMetadata, new Uint8Array([...hex('55241077'), ...u256Bytes(42n, false)]), storageCtx);
+    const get2 = frame(world, STATE_MAIN, deployed.newMetadata, hex('20965255'), storageCtx);
     if (get1.exitCode !== 0 || word(get1.output) !== 100n || set.exitCode !== 0 || get2.exitCode !== 0 || word(get2.output) !== 42n) {
       throw new Error(`Storage calls: getValue ${toHex(get1.output)} (exit ${get1.exitCode}), setValue exit ${set.exitCode}, getValue ${toHex(get2.output)} (exit ${get2.exitCode})`);
     }

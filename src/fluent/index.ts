@@ -1,0 +1,27 @@
+export { SHARED_CONTEXT_SIZE, encodeSharedContext, decodeSharedContext, type SharedContext } from './shared-context.js';
+export {
+  encodeNewFrameInput,
+  decodeNewFrameInput,
+  encodeInterruptionOutcome,
+  decodeInterruptionOutcome,
+  encodeExecutionOutcome,
+  decodeExecutionOutcome,
+  type NewFrameInput,
+  type InterruptionOutcome,
+  type ExecutionOutcome,
+  type LogRecord,
+  type StorageWord,
+} from './envelopes.js';
+export {
+  INTERRUPTION_IDS,
+  FUEL_PER_GAS,
+  interruptionRequest,
+  syscallCodeHash,
+  gasForFuel,
+  gasRefundForFuel,
+  fuelForGas,
+  keccak256,
+  type InterruptionName,
+  type InterruptionRequest,
+} from './interruptions.js';
+export { u256Bytes, u256Of } from './bytes.js';
