@@ -27,8 +27,12 @@ import {
   type ExecutionOutcome,
   type SharedContext,
 } from '../../src/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RuntimeContext, STATE_DEPLOY, SystemRuntime } from '../../src/index.js';
 import { runEvmWorkload } from '../../bench/support/evm-deploy.js';
 import { rwasmErrorOf } from '../support/errors.js';
+import { genesisFixtures, sharedDir } from '../support/shared.js';
 
 const bytes = (maxLength = 600) => fc.uint8Array({ maxLength });
 const fixed = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
@@ -199,5 +203,26 @@ describe('the EVM runtime as the oracle', () => {
     expect(gasForFuel(call!.fuel)).toBe(637n);
     const text = call!.outcome.output;
     expect(new TextDecoder().decode(text.subarray(64, 64 + Number(be(text, 32, 32))))).toBe('Hello, World');
+  });
+
+  it('the README example: a deploy through the codecs, read back from the outcome', () => {
+    const evmRuntime = genesisFixtures().find((f) => f.kind === 'evm-runtime' && f.file.endsWith('.rwasm'))!.bytes;
+    const initCode = Uint8Array.from(Buffer.from(readFileSync(join(sharedDir(), 'fixtures', 'evm', 'contracts', 'HelloWorld.bin'), 'utf8').trim().replace(/^0x/, ''), 'hex'));
+    const gasLimit = 289_922n;
+    const address = Uint8Array.from({ length: 20 }, (_, i) => i + 1);
+    const ctx: SharedContext = {
+      block: { chainId: 0x5202n, coinbase: new Uint8Array(20), timestamp: 1n, number: 1n, difficulty: 0n, prevRandao: new Uint8Array(32), gasLimit: 30_000_000n, baseFee: 7n },
+      tx: { gasLimit, nonce: 0n, gasPrice: 7n, priorityFee: undefined, origin: address, value: 0n },
+      contract: { address, bytecodeAddress: address, caller: address, isStatic: false, value: 0n, gasLimit },
+    };
+    // --- README example ---
+    const input = encodeNewFrameInput({ metadata: new Uint8Array(0), input: initCode, context: encodeSharedContext(ctx) });
+    const runtime = SystemRuntime.create({ module: evmRuntime, context: new RuntimeContext({ input, state: STATE_DEPLOY, callDepth: 1, fuelLimit: fuelForGas(gasLimit) }) });
+    const { output, fuelConsumed } = runtime.execute(); // a frame without interruptions
+    const outcome = decodeExecutionOutcome(output); // exitCode, output, storage, logs, newMetadata
+    // --- end of example ---
+    expect(outcome.exitCode).toBe(0);
+    expect(gasForFuel(fuelConsumed)).toBe(285_898n); // the deploy frame's gas does not depend on the addresses
+    expect(outcome.newMetadata?.length).toBe(1702);
   });
 });
