@@ -245,8 +245,8 @@ function mutateInstructions(module: RwasmModule, random: CaseRandom): RwasmModul
   return new RwasmModule({ code, data: module.data, elem: module.elem, hint: module.hint, sourcePc: module.sourcePc });
 }
 
-// The C programs charge fuel per block (about 8 instructions per unit): 250k fuel is ~2M instructions a run.
-const EXECUTE_FUEL = 250_000n;
+// The C programs charge fuel per block (about 8 instructions per unit): 100k fuel is ~800k instructions a run.
+const EXECUTE_FUEL = 100_000n;
 
 export const executeCampaign: MutationCampaign = (seed, index) => {
   const random = new CaseRandom(seed, index);
