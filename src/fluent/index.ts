@@ -25,3 +25,6 @@ export {
   type InterruptionRequest,
 } from './interruptions.js';
 export { u256Bytes, u256Of } from './bytes.js';
+export { encodeOwnableAccount, decodeOwnableAccount, encodeEvmMetadata, decodeEvmMetadata, jumpDestinations, type OwnableAccount, type EvmCode } from './account-code.js';
+export { sloadGas, sstoreGas, cappedRefund, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, COLD_ACCOUNT_ACCESS_COST, SSTORE_STIPEND } from './storage-gas.js';
+export { World, type AccountState, type WorldLog } from './world.js';
