@@ -1,0 +1,205 @@
+/**
+ * Replaying a transaction of an Ethereum state test (the layout fluentbase's evm-e2e reads:
+ * `pre`, `env`, `transaction`, `post`) on the world: nonce and balance checks, intrinsic gas
+ * (with Prague's calldata floor), the frame on the account's runtime, refunds capped at a
+ * fifth, the sender's fee and the coinbase's tip; then the post state of every account the
+ * fixture lists and its logs hash are compared field by field.
+ * Not built yet: nested frames (CALL, CREATE from a frame), the Universal Token runtime.
+ */
+import { RwasmError } from '../errors.js';
+import { ExitCode } from '../runtime/exit-code.js';
+import type { ModuleCache } from '../runtime/module-cache.js';
+import type { Tier } from '../compiled/index.js';
+import { decodeOwnableAccount } from './account-code.js';
+import { runEvmFrame } from './evm-frame.js';
+import { keccak256 } from './interruptions.js';
+import { rlpEncode, rlpInteger } from './rlp.js';
+import { cappedRefund } from './storage-gas.js';
+import { World } from './world.js';
+
+/** Where a fixture's `file://…/NAME` codes come from (bytes by NAME). */
+export type BytecodeSource = (name: string) => Uint8Array;
+
+export interface ReplayDifference {
+  readonly account: string;
+  readonly field: 'balance' | 'nonce' | 'code' | 'storage' | 'logs';
+  readonly expected: string;
+  readonly got: string;
+}
+
+export interface ReplayResult {
+  readonly name: string;
+  readonly status: 'success' | 'revert' | 'failure' | 'invalid';
+  readonly exitCode: number | undefined;
+  readonly gasUsed: bigint;
+  readonly match: boolean;
+  readonly differences: readonly ReplayDifference[];
+  /** What the replay computed for every account the post state lists, as the fixture writes it. */
+  readonly state: Record<string, { balance: string; nonce: string; code: string; storage: Record<string, string> }>;
+  readonly logsHash: string;
+}
+
+const fail = (message: string): never => {
+  throw new RwasmError('MalformedEnvelope', `state test: ${message}`);
+};
+const object = (value: unknown, what: string): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(`${what} is not an object`));
+const text = (value: unknown, what: string): string => (typeof value === 'string' ? value : fail(`${what} is not a string`));
+const quantity = (value: unknown, what: string): bigint => {
+  const s = text(value, what);
+  if (!/^0x[0-9a-fA-F]*$/.test(s)) fail(`${what} ${JSON.stringify(s)} is not a hex quantity`);
+  return s === '0x' ? 0n : BigInt(s);
+};
+const hexBytes = (value: unknown, what: string): Uint8Array => {
+  const s = text(value, what);
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(s)) fail(`${what} is not hex bytes`);
+  return Uint8Array.from(s.slice(2).match(/../g) ?? [], (pair) => parseInt(pair, 16));
+};
+const address = (value: string, what: string): Uint8Array => {
+  const bytes = hexBytes(value, what);
+  return bytes.length === 20 ? bytes : fail(`${what} is not a 20-byte address`);
+};
+const hex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+const quantityText = (v: bigint) => `0x${v.toString(16)}`;
+
+function codeOf(value: unknown, what: string, bytecode: BytecodeSource): Uint8Array {
+  const s = text(value, what);
+  const file = /^file:\/\/(?:.*\/)?([^/]+)$/.exec(s);
+  return file ? bytecode(file[1]!) : hexBytes(s, what);
+}
+
+const PRECOMPILES = Array.from({ length: 0x11 }, (_, i) => Uint8Array.from({ length: 20 }, (_, k) => (k === 19 ? i + 1 : 0)));
+const EVM_RUNTIME = address('0x0000000000000000000000000000000000520001', 'EVM runtime');
+
+/** Replays every transaction of a fixture file (one JSON object of named tests). */
+export function replayStateTests(fixture: unknown, bytecode: BytecodeSource, options: { cache?: ModuleCache; tier?: Tier } = {}): ReplayResult[] {
+  return Object.entries(object(fixture, 'the fixture')).flatMap(([name, test]) => {
+    const t = object(test, name);
+    const post = object(t.post, `${name}.post`);
+    return Object.entries(post).flatMap(([fork, cases]) => {
+      if (!Array.isArray(cases)) fail(`${name}.post.${fork} is not a list`);
+      return (cases as unknown[]).map((c, i) => replayOne(`${name}/${fork}/${i}`, t, object(c, `${name}.post.${fork}[${i}]`), bytecode, options));
+    });
+  });
+}
+
+function replayOne(name: string, t: Record<string, unknown>, expected: Record<string, unknown>, bytecode: BytecodeSource, options: { cache?: ModuleCache; tier?: Tier }): ReplayResult {
+  const env = object(t.env, 'env');
+  const tx = object(t.transaction, 'transaction');
+  const indexes = object(expected.indexes, 'indexes');
+  const pick = (field: string, index: string): unknown => {
+    const list = tx[field];
+    return Array.isArray(list) ? list[Number(quantity(`0x${Number(indexes[index] ?? 0).toString(16)}`, index))] : fail(`transaction.${field} is not a list`);
+  };
+  const world = new World();
+  const codes = new Map<string, Uint8Array>();
+  for (const [a, account] of Object.entries(object(t.pre, 'pre'))) {
+    const acc = object(account, `pre.${a}`);
+    const at = address(a, `pre address ${a}`);
+    world.setBalance(at, quantity(acc.balance, `pre.${a}.balance`));
+    world.setNonce(at, quantity(acc.nonce, `pre.${a}.nonce`));
+    const code = codeOf(acc.code, `pre.${a}.code`, bytecode);
+    world.setCode(at, code);
+    codes.set(hex(at), code);
+    for (const [k, v] of Object.entries(object(acc.storage ?? {}, `pre.${a}.storage`))) world.setStorage(at, quantity(k, 'storage key'), quantity(v, 'storage value'));
+  }
+  world.endTransaction();
+
+  const sender = address(text(tx.sender, 'transaction.sender'), 'transaction.sender');
+  const to = tx.to === undefined || tx.to === '' ? undefined : address(text(tx.to, 'transaction.to'), 'transaction.to');
+  const data = hexBytes(pick('data', 'data'), 'transaction.data');
+  const gasLimit = quantity(pick('gasLimit', 'gas'), 'transaction.gasLimit');
+  const value = quantity(pick('value', 'value'), 'transaction.value');
+  const nonce = quantity(tx.nonce, 'transaction.nonce');
+  const baseFee = quantity(env.currentBaseFee ?? '0x0', 'env.currentBaseFee');
+  const gasPrice = tx.gasPrice !== undefined ? quantity(tx.gasPrice, 'transaction.gasPrice') : (() => {
+    const maxFee = quantity(tx.maxFeePerGas, 'transaction.maxFeePerGas');
+    const tip = quantity(tx.maxPriorityFeePerGas, 'transaction.maxPriorityFeePerGas');
+    return maxFee < baseFee + tip ? maxFee : baseFee + tip;
+  })();
+  const coinbase = address(text(env.currentCoinbase, 'env.currentCoinbase'), 'env.currentCoinbase');
+
+  let zeros = 0n;
+  for (const b of data) if (b === 0) zeros++;
+  const nonZeros = BigInt(data.length) - zeros;
+  const intrinsic = 21_000n + (to === undefined ? 32_000n + 2n * ((BigInt(data.length) + 31n) / 32n) : 0n) + 4n * zeros + 16n * nonZeros;
+  const floor = 21_000n + 10n * (zeros + 4n * nonZeros);
+  const senderAccount = world.account(sender);
+  let status: ReplayResult['status'] = 'invalid';
+  let exitCode: number | undefined;
+  let gasUsed = 0n;
+  if (senderAccount && senderAccount.nonce === nonce && gasLimit >= intrinsic && gasLimit >= floor && senderAccount.balance >= gasLimit * gasPrice + value) {
+    world.setNonce(sender, nonce + 1n);
+    world.setBalance(sender, senderAccount.balance - gasLimit * gasPrice);
+    for (const warm of [sender, coinbase, ...PRECOMPILES]) world.warmAccount(warm);
+    const target = to ?? keccak256(rlpEncode([sender, rlpInteger(nonce)])).slice(12);
+    world.warmAccount(target);
+    const depth = world.checkpoint();
+    let frameGas = 0n;
+    let refund = 0n;
+    const code = world.account(target)?.code ?? new Uint8Array(0);
+    const owner = to === undefined ? EVM_RUNTIME : decodeOwnableAccount(code)?.owner;
+    const runtimeCode = owner ? world.account(owner)?.code : undefined;
+    if (!world.transfer(sender, target, value) || (to === undefined && (code.length > 0 || (world.account(target)?.nonce ?? 0n) > 0n))) {
+      exitCode = ExitCode.UnknownError;
+    } else if (owner === undefined || runtimeCode === undefined || runtimeCode.length === 0) {
+      exitCode = ExitCode.Ok; // a plain transfer to an account without code
+    } else {
+      if (to === undefined) world.setNonce(target, 1n);
+      const frame = runEvmFrame(world, {
+        runtime: { module: runtimeCode, address: owner, cache: options.cache, tier: options.tier },
+        kind: to === undefined ? 'deploy' : 'call',
+        metadata: to === undefined ? new Uint8Array(0) : decodeOwnableAccount(code)!.metadata,
+        input: data,
+        context: {
+          block: {
+            chainId: quantity(object(t.config ?? {}, 'config').chainid ?? '0x1', 'config.chainid'),
+            coinbase,
+            timestamp: quantity(env.currentTimestamp, 'env.currentTimestamp'),
+            number: quantity(env.currentNumber, 'env.currentNumber'),
+            difficulty: quantity(env.currentDifficulty ?? '0x0', 'env.currentDifficulty'),
+            prevRandao: hexBytes(env.currentRandom ?? `0x${'00'.repeat(32)}`, 'env.currentRandom'),
+            gasLimit: quantity(env.currentGasLimit, 'env.currentGasLimit'),
+            baseFee,
+          },
+          tx: { gasLimit, nonce, gasPrice, priorityFee: tx.maxPriorityFeePerGas === undefined ? undefined : quantity(tx.maxPriorityFeePerGas, 'maxPriorityFeePerGas'), origin: sender, value },
+          contract: { address: target, bytecodeAddress: target, caller: sender, isStatic: false, value, gasLimit: gasLimit - intrinsic },
+        },
+      });
+      exitCode = frame.exitCode;
+      frameGas = frame.gasUsed;
+      refund = frame.refund;
+    }
+    if (exitCode === ExitCode.Ok) world.commit(depth);
+    else world.revert(depth);
+    status = exitCode === ExitCode.Ok ? 'success' : exitCode === -1 ? 'revert' : 'failure';
+    gasUsed = intrinsic + frameGas;
+    gasUsed -= cappedRefund(gasUsed, exitCode === ExitCode.Ok ? refund : 0n);
+    if (gasUsed < floor) gasUsed = floor;
+    world.setBalance(sender, world.account(sender)!.balance + (gasLimit - gasUsed) * gasPrice);
+    if (gasPrice > baseFee) world.setBalance(coinbase, (world.account(coinbase)?.balance ?? 0n) + gasUsed * (gasPrice - baseFee));
+  }
+
+  const logsHash = hex(keccak256(rlpEncode(world.logs.map((log) => [log.address, log.topics, log.data]))));
+  const differences: ReplayDifference[] = [];
+  const state: ReplayResult['state'] = {};
+  for (const [a, account] of Object.entries(object(expected.state, `${name}.state`))) {
+    const want = object(account, `post ${a}`);
+    const got = world.account(address(a, `post address ${a}`));
+    const gotCode = got?.code ?? new Uint8Array(0);
+    const storage: Record<string, string> = {};
+    for (const [k, v] of got?.storage ?? []) storage[quantityText(k)] = quantityText(v);
+    const wantCode = codeOf(want.code ?? '0x', `post.${a}.code`, bytecode);
+    state[a] = { balance: quantityText(got?.balance ?? 0n), nonce: quantityText(got?.nonce ?? 0n), code: codes.get(a.toLowerCase()) === gotCode ? text(want.code, 'code') : hex(gotCode), storage };
+    const compare = (field: ReplayDifference['field'], wantValue: string, gotValue: string) => {
+      if (wantValue !== gotValue) differences.push({ account: a, field, expected: wantValue, got: gotValue });
+    };
+    compare('balance', quantityText(quantity(want.balance, `post.${a}.balance`)), state[a]!.balance);
+    compare('nonce', quantityText(quantity(want.nonce, `post.${a}.nonce`)), state[a]!.nonce);
+    compare('code', hex(wantCode), hex(gotCode));
+    const wantStorage = Object.fromEntries(Object.entries(object(want.storage ?? {}, `post.${a}.storage`)).map(([k, v]) => [quantityText(quantity(k, 'key')), quantityText(quantity(v, 'value'))]).filter(([, v]) => v !== '0x0'));
+    compare('storage', JSON.stringify(Object.entries(wantStorage).sort()), JSON.stringify(Object.entries(storage).sort()));
+  }
+  const wantLogs = text(expected.logs, `${name}.logs`).toLowerCase();
+  if (wantLogs !== logsHash) differences.push({ account: '', field: 'logs', expected: wantLogs, got: logsHash });
+  return { name, status, exitCode, gasUsed, match: differences.length === 0, differences, state, logsHash };
+}
