@@ -47,6 +47,7 @@ export interface EvmFrameResult {
   readonly gasUsed: bigint;
   /** Refunds earned (EIP-3529), before the transaction's cap. */
   readonly refund: bigint;
+  /** The logs of the frame's outcome (those it asked the host to emit are in the world). */
   readonly logs: readonly LogRecord[];
   readonly interruptions: number;
 }
@@ -149,8 +150,12 @@ function answerSyscall(world: World, address: Uint8Array, isStatic: boolean, gas
       if (topics === undefined || topics > 4 || input.length < 1 + 32 * topics) return halt(ExitCode.MalformedBuiltinParams);
       if (isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
       const data = input.subarray(1 + 32 * topics);
-      // The log itself comes back in the frame's outcome; the host charges for it here.
-      return charge(LOG_GAS + LOG_TOPIC_GAS * BigInt(topics) + LOG_DATA_GAS * BigInt(data.length));
+      const answer = charge(LOG_GAS + LOG_TOPIC_GAS * BigInt(topics) + LOG_DATA_GAS * BigInt(data.length));
+      if (answer.halt === undefined) {
+        const list = Array.from({ length: topics }, (_, i) => input.slice(1 + 32 * i, 33 + 32 * i));
+        world.log({ address, topics: list, data });
+      }
+      return answer;
     }
     case INTERRUPTION_IDS.SELF_BALANCE:
       return charge(SELF_BALANCE_GAS, u256Bytes(world.account(address)?.balance ?? 0n, true));

@@ -31,3 +31,5 @@ export { World, type AccountState, type WorldLog } from './world.js';
 export { runEvmFrame, type EvmFrameRequest, type EvmFrameResult, type EvmRuntimeBinding } from './evm-frame.js';
 export { replayStateTests, type ReplayResult, type ReplayDifference, type BytecodeSource } from './state-test.js';
 export { rlpEncode, rlpInteger, type RlpItem } from './rlp.js';
+export { executeTransaction, createAddress, intrinsicGas, type BlockEnv, type TransactionRequest, type TransactionResult } from './transaction.js';
+export { EvmTestHost, EVM_RUNTIME_ADDRESS, type EvmTestHostOptions, type TxOptions, type HostResult } from './test-host.js';

@@ -1,20 +1,15 @@
 /**
- * Replaying a transaction of an Ethereum state test (the layout fluentbase's evm-e2e reads:
- * `pre`, `env`, `transaction`, `post`) on the world: nonce and balance checks, intrinsic gas
- * (with Prague's calldata floor), the frame on the account's runtime, refunds capped at a
- * fifth, the sender's fee and the coinbase's tip; then the post state of every account the
- * fixture lists and its logs hash are compared field by field.
- * Not built yet: nested frames (CALL, CREATE from a frame), the Universal Token runtime.
+ * Replaying the transactions of an Ethereum state test (the layout fluentbase's evm-e2e reads:
+ * `pre`, `env`, `transaction`, `post`): the fixture is read with every field checked, the
+ * transaction runs on a world built from `pre` (transaction.ts), and the post state of every
+ * account the fixture lists and the logs hash are compared field by field.
  */
 import { RwasmError } from '../errors.js';
-import { ExitCode } from '../runtime/exit-code.js';
 import type { ModuleCache } from '../runtime/module-cache.js';
 import type { Tier } from '../compiled/index.js';
-import { decodeOwnableAccount } from './account-code.js';
-import { runEvmFrame } from './evm-frame.js';
 import { keccak256 } from './interruptions.js';
-import { rlpEncode, rlpInteger } from './rlp.js';
-import { cappedRefund } from './storage-gas.js';
+import { rlpEncode } from './rlp.js';
+import { executeTransaction, type BlockEnv, type TransactionResult } from './transaction.js';
 import { World } from './world.js';
 
 /** Where a fixture's `file://…/NAME` codes come from (bytes by NAME). */
@@ -29,7 +24,7 @@ export interface ReplayDifference {
 
 export interface ReplayResult {
   readonly name: string;
-  readonly status: 'success' | 'revert' | 'failure' | 'invalid';
+  readonly status: TransactionResult['status'];
   readonly exitCode: number | undefined;
   readonly gasUsed: bigint;
   readonly match: boolean;
@@ -67,7 +62,6 @@ function codeOf(value: unknown, what: string, bytecode: BytecodeSource): Uint8Ar
   return file ? bytecode(file[1]!) : hexBytes(s, what);
 }
 
-const PRECOMPILES = Array.from({ length: 0x11 }, (_, i) => Uint8Array.from({ length: 20 }, (_, k) => (k === 19 ? i + 1 : 0)));
 const EVM_RUNTIME = address('0x0000000000000000000000000000000000520001', 'EVM runtime');
 
 /** Replays every transaction of a fixture file (one JSON object of named tests). */
@@ -118,66 +112,23 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
   })();
   const coinbase = address(text(env.currentCoinbase, 'env.currentCoinbase'), 'env.currentCoinbase');
 
-  let zeros = 0n;
-  for (const b of data) if (b === 0) zeros++;
-  const nonZeros = BigInt(data.length) - zeros;
-  const intrinsic = 21_000n + (to === undefined ? 32_000n + 2n * ((BigInt(data.length) + 31n) / 32n) : 0n) + 4n * zeros + 16n * nonZeros;
-  const floor = 21_000n + 10n * (zeros + 4n * nonZeros);
-  const senderAccount = world.account(sender);
-  let status: ReplayResult['status'] = 'invalid';
-  let exitCode: number | undefined;
-  let gasUsed = 0n;
-  if (senderAccount && senderAccount.nonce === nonce && gasLimit >= intrinsic && gasLimit >= floor && senderAccount.balance >= gasLimit * gasPrice + value) {
-    world.setNonce(sender, nonce + 1n);
-    world.setBalance(sender, senderAccount.balance - gasLimit * gasPrice);
-    for (const warm of [sender, coinbase, ...PRECOMPILES]) world.warmAccount(warm);
-    const target = to ?? keccak256(rlpEncode([sender, rlpInteger(nonce)])).slice(12);
-    world.warmAccount(target);
-    const depth = world.checkpoint();
-    let frameGas = 0n;
-    let refund = 0n;
-    const code = world.account(target)?.code ?? new Uint8Array(0);
-    const owner = to === undefined ? EVM_RUNTIME : decodeOwnableAccount(code)?.owner;
-    const runtimeCode = owner ? world.account(owner)?.code : undefined;
-    if (!world.transfer(sender, target, value) || (to === undefined && (code.length > 0 || (world.account(target)?.nonce ?? 0n) > 0n))) {
-      exitCode = ExitCode.UnknownError;
-    } else if (owner === undefined || runtimeCode === undefined || runtimeCode.length === 0) {
-      exitCode = ExitCode.Ok; // a plain transfer to an account without code
-    } else {
-      if (to === undefined) world.setNonce(target, 1n);
-      const frame = runEvmFrame(world, {
-        runtime: { module: runtimeCode, address: owner, cache: options.cache, tier: options.tier },
-        kind: to === undefined ? 'deploy' : 'call',
-        metadata: to === undefined ? new Uint8Array(0) : decodeOwnableAccount(code)!.metadata,
-        input: data,
-        context: {
-          block: {
-            chainId: quantity(object(t.config ?? {}, 'config').chainid ?? '0x1', 'config.chainid'),
-            coinbase,
-            timestamp: quantity(env.currentTimestamp, 'env.currentTimestamp'),
-            number: quantity(env.currentNumber, 'env.currentNumber'),
-            difficulty: quantity(env.currentDifficulty ?? '0x0', 'env.currentDifficulty'),
-            prevRandao: hexBytes(env.currentRandom ?? `0x${'00'.repeat(32)}`, 'env.currentRandom'),
-            gasLimit: quantity(env.currentGasLimit, 'env.currentGasLimit'),
-            baseFee,
-          },
-          tx: { gasLimit, nonce, gasPrice, priorityFee: tx.maxPriorityFeePerGas === undefined ? undefined : quantity(tx.maxPriorityFeePerGas, 'maxPriorityFeePerGas'), origin: sender, value },
-          contract: { address: target, bytecodeAddress: target, caller: sender, isStatic: false, value, gasLimit: gasLimit - intrinsic },
-        },
-      });
-      exitCode = frame.exitCode;
-      frameGas = frame.gasUsed;
-      refund = frame.refund;
-    }
-    if (exitCode === ExitCode.Ok) world.commit(depth);
-    else world.revert(depth);
-    status = exitCode === ExitCode.Ok ? 'success' : exitCode === -1 ? 'revert' : 'failure';
-    gasUsed = intrinsic + frameGas;
-    gasUsed -= cappedRefund(gasUsed, exitCode === ExitCode.Ok ? refund : 0n);
-    if (gasUsed < floor) gasUsed = floor;
-    world.setBalance(sender, world.account(sender)!.balance + (gasLimit - gasUsed) * gasPrice);
-    if (gasPrice > baseFee) world.setBalance(coinbase, (world.account(coinbase)?.balance ?? 0n) + gasUsed * (gasPrice - baseFee));
-  }
+  const binding = (owner: Uint8Array) => {
+    const runtimeCode = world.account(owner)?.code;
+    return runtimeCode === undefined || runtimeCode.length === 0 ? undefined : { module: runtimeCode, address: owner, cache: options.cache, tier: options.tier };
+  };
+  const block: BlockEnv = {
+    chainId: quantity(object(t.config ?? {}, 'config').chainid ?? '0x1', 'config.chainid'),
+    coinbase,
+    timestamp: quantity(env.currentTimestamp, 'env.currentTimestamp'),
+    number: quantity(env.currentNumber, 'env.currentNumber'),
+    difficulty: quantity(env.currentDifficulty ?? '0x0', 'env.currentDifficulty'),
+    prevRandao: hexBytes(env.currentRandom ?? `0x${'00'.repeat(32)}`, 'env.currentRandom'),
+    gasLimit: quantity(env.currentGasLimit, 'env.currentGasLimit'),
+    baseFee,
+  };
+  const priorityFee = tx.maxPriorityFeePerGas === undefined ? undefined : quantity(tx.maxPriorityFeePerGas, 'transaction.maxPriorityFeePerGas');
+  const result = executeTransaction(world, block, { from: sender, to, data, value, gasLimit, nonce, gasPrice, priorityFee }, { evmRuntime: EVM_RUNTIME, runtimeOf: binding });
+  const { status, exitCode, gasUsed } = result;
 
   const logsHash = hex(keccak256(rlpEncode(world.logs.map((log) => [log.address, log.topics, log.data]))));
   const differences: ReplayDifference[] = [];
