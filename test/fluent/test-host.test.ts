@@ -18,11 +18,15 @@ describe('EvmTestHost', () => {
   const host = new EvmTestHost({ evmRuntime: evm.bytes, codeHash: evm.hash, tier: 'interpreter' });
 
   it('deploys HelloWorld for the chain\'s gas and answers sayHelloWorld() with "Hello, World"', () => {
-    const deployed = host.deploy(contract('HelloWorld'), { from: alice });
-    expect(deployed).toMatchObject({ status: 'success', gasUsed: 359_938n }); // testnet tx 0x13fd273f used as much
+    const helloWorldInitCode = contract('HelloWorld');
+    // --- README example (with the host above) ---
+    const { address, gasUsed } = host.deploy(helloWorldInitCode, { from: alice }); // 359,938 gas, as on the testnet
+    const said = host.call({ from: alice, to: address!, data: Uint8Array.of(0x45, 0x77, 0x3e, 0x4e) }); // sayHelloWorld(): ABI "Hello, World"
+    // --- end of example ---
+    const deployed = { address, gasUsed };
+    expect(gasUsed).toBe(359_938n); // testnet tx 0x13fd273f used as much
     const code = host.world.account(deployed.address!)!.code;
     expect(Buffer.from(decodeOwnableAccount(code)!.owner).toString('hex')).toBe('0000000000000000000000000000000000520001');
-    const said = host.call({ from: alice, to: deployed.address!, data: hex('45773e4e') });
     expect(said.status).toBe('success');
     const length = Number(BigInt(`0x${Buffer.from(said.output.subarray(32, 64)).toString('hex')}`));
     expect(new TextDecoder().decode(said.output.subarray(64, 64 + length))).toBe('Hello, World');
