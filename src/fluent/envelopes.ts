@@ -67,11 +67,20 @@ const i32 = (value: number, field: string): number => {
   return value;
 };
 
-export function encodeNewFrameInput(frame: NewFrameInput): Uint8Array {
-  const w = new EnvelopeWriter().bytes(frame.metadata).bytes(frame.input).bytes(frame.context);
-  const storage = frame.storage ?? [];
+/** A u32 count, then each slot's key and value. */
+function writeStorage(w: EnvelopeWriter, storage: readonly StorageWord[]): void {
   w.u32(storage.length);
   storage.forEach((s, i) => w.raw(word(s.key, `storage[${i}].key`)).raw(word(s.value, `storage[${i}].value`)));
+}
+
+function readStorage(r: EnvelopeReader): StorageWord[] {
+  const count = r.count('storage count', 'u32', 64);
+  return Array.from({ length: count }, (_, i) => ({ key: r.raw(32, `storage[${i}].key`), value: r.raw(32, `storage[${i}].value`) }));
+}
+
+export function encodeNewFrameInput(frame: NewFrameInput): Uint8Array {
+  const w = new EnvelopeWriter().bytes(frame.metadata).bytes(frame.input).bytes(frame.context);
+  writeStorage(w, frame.storage ?? []);
   return w.finish();
 }
 
@@ -80,8 +89,7 @@ export function decodeNewFrameInput(bytes: Uint8Array): NewFrameInput {
   const metadata = r.bytes('metadata');
   const input = r.bytes('input');
   const context = r.bytes('context');
-  const count = r.count('storage count', 'u32', 64);
-  const storage = Array.from({ length: count }, (_, i) => ({ key: r.raw(32, `storage[${i}].key`), value: r.raw(32, `storage[${i}].value`) }));
+  const storage = readStorage(r);
   r.end();
   return { metadata, input, context, storage };
 }
@@ -111,8 +119,7 @@ export function decodeInterruptionOutcome(bytes: Uint8Array): InterruptionOutcom
 
 export function encodeExecutionOutcome(outcome: ExecutionOutcome): Uint8Array {
   const w = new EnvelopeWriter().u32(i32(outcome.exitCode, 'exitCode')).bytes(outcome.output);
-  w.u32(outcome.storage.length);
-  outcome.storage.forEach((s, i) => w.raw(word(s.key, `storage[${i}].key`)).raw(word(s.value, `storage[${i}].value`)));
+  writeStorage(w, outcome.storage);
   w.u64(outcome.logs.length);
   outcome.logs.forEach((log, i) => {
     w.u32(log.topics.length);
@@ -138,8 +145,7 @@ export function decodeExecutionOutcome(bytes: Uint8Array): ExecutionOutcome {
   const r = new EnvelopeReader(bytes, 'RuntimeExecutionOutcomeV1');
   const exitCode = r.i32('exit_code');
   const output = r.bytes('output');
-  const storageCount = r.count('storage count', 'u32', 64);
-  const storage = Array.from({ length: storageCount }, (_, i) => ({ key: r.raw(32, `storage[${i}].key`), value: r.raw(32, `storage[${i}].value`) }));
+  const storage = readStorage(r);
   // A log takes at least 4 (topic count) + 8 (data length) bytes.
   const logCount = r.count('log count', 'u64', 12);
   const logs = Array.from({ length: logCount }, (_, i): LogRecord => {
