@@ -123,6 +123,20 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     explains: (facts, d) => facts.dropsAndInitsElements && onlyV8TrappedWith(d, 'TableOutOfBounds') && d.v8TrapOperator === 'table.init',
   },
   {
+    id: 'memory-init-signed-bounds-check',
+    reference:
+      'memory.init checks `source + length > segment length` as a signed i32 and then reads from the ' +
+      'one data section all segments share, so a source offset of 2^31 or more (a negative i32) passes ' +
+      'the check and copies from before the segment, where Wasm traps MemoryOutOfBounds: rwasm ' +
+      'src/isa/memory.rs op_memory_init_checked (op_i32_gt_s).',
+    explains: (_facts, d) => onlyV8TrappedWith(d, 'MemoryOutOfBounds') && d.v8TrapOperator === 'memory.init',
+  },
+  {
+    id: 'table-init-signed-bounds-check',
+    reference: 'table.init: the same signed check before reading the one element section all segments share (rwasm src/isa/table.rs op_table_init_checked, op_i32_gt_s), where Wasm traps TableOutOfBounds.',
+    explains: (_facts, d) => onlyV8TrappedWith(d, 'TableOutOfBounds') && d.v8TrapOperator === 'table.init',
+  },
+  {
     id: 'nan-payload',
     reference:
       'Float arithmetic on NaN operands gives a NaN whose payload Wasm leaves open (an arithmetic NaN). ' +
