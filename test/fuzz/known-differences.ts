@@ -28,10 +28,15 @@ export interface KnownDifference {
 
 /** What the classifiers need to know of a module, read once. */
 export interface ModuleFacts {
-  /** Active data segments with a non-zero destination offset that some `memory.init` names. */
-  readonly initsOffsetActiveData: boolean;
-  /** Active element segments with a non-zero table offset that some `table.init` names. */
-  readonly initsOffsetActiveElements: boolean;
+  /**
+   * Some `memory.init` names a segment that is, or may be, dropped when it runs and that the
+   * reference records at a non-zero offset: an active segment (dropped at instantiation) with a
+   * non-zero destination, or a passive one (where some code has `data.drop`) that does not start
+   * the shared data section.
+   */
+  readonly initsDroppedDataAtOffset: boolean;
+  /** The same for `table.init` and element segments. */
+  readonly initsDroppedElementsAtOffset: boolean;
   /** Some code has both `data.drop` and `memory.init`. */
   readonly dropsAndInitsData: boolean;
   /** Some code has both `elem.drop` and `table.init`. */
@@ -49,6 +54,20 @@ const I32_CONST = 0x41;
 function constantOffset(expr: { ops: readonly { op: number; a: number }[] } | undefined): number {
   if (expr?.ops.length === 1 && expr.ops[0]!.op === I32_CONST) return expr.ops[0]!.a;
   return -1;
+}
+
+interface Segment {
+  readonly mode: string;
+  readonly offset?: { ops: readonly { op: number; a: number }[] } | undefined;
+}
+
+function sectionPositions(lengths: readonly number[]): number[] {
+  let position = 0;
+  return lengths.map((length) => {
+    const start = position;
+    position += length;
+    return start;
+  });
 }
 
 export function moduleFacts(bytes: Uint8Array): ModuleFacts {
@@ -70,11 +89,15 @@ export function moduleFacts(bytes: Uint8Array): ModuleFacts {
       else if (op === Wasm.ElemDrop) elemDrops = true;
     }
   });
-  const offsetActive = (segment: { mode: string; offset?: { ops: readonly { op: number; a: number }[] } | undefined } | undefined) =>
-    segment !== undefined && segment.mode === 'active' && constantOffset(segment.offset) !== 0;
+  // The reference appends every segment to one shared section in index order.
+  const dataPositions = sectionPositions(wasm.datas.map((d) => d.bytes.length));
+  const elemPositions = sectionPositions(wasm.elements.map((e) => (e.mode === 'declared' ? 0 : e.items.length)));
+  const droppedAtOffset = (segment: Segment | undefined, position: number, drops: boolean) =>
+    segment !== undefined &&
+    (segment.mode === 'active' ? constantOffset(segment.offset) !== 0 : segment.mode === 'passive' && drops && position !== 0);
   return {
-    initsOffsetActiveData: [...dataInits].some((s) => offsetActive(wasm.datas[s])),
-    initsOffsetActiveElements: [...elemInits].some((s) => offsetActive(wasm.elements[s])),
+    initsDroppedDataAtOffset: [...dataInits].some((s) => droppedAtOffset(wasm.datas[s], dataPositions[s] ?? 0, dataDrops)),
+    initsDroppedElementsAtOffset: [...elemInits].some((s) => droppedAtOffset(wasm.elements[s], elemPositions[s] ?? 0, elemDrops)),
     dropsAndInitsData: dataDrops && dataInits.size > 0,
     dropsAndInitsElements: elemDrops && elemInits.size > 0,
   };
@@ -88,23 +111,26 @@ const onlyV8TrappedWith = (d: Difference, trap: string) => (trapOf(d.v8)?.split(
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
-    id: 'active-data-segment-init',
+    id: 'dropped-data-segment-init',
     reference:
-      'memory.init of an active data segment (dropped once instantiated) adds the segment\'s memory ' +
-      'destination offset to the source offset, so even a zero-length init at source 0 traps ' +
-      'MemoryOutOfBounds where Wasm allows it: rwasm src/compiler/segment_builder.rs add_active_memory ' +
-      'records (offset, len) with the destination offset, which visit_memory_init ' +
-      '(src/compiler/translator.rs) uses as the source offset.',
+      'memory.init of a dropped data segment (an active one, dropped once instantiated, or a passive ' +
+      'one after data.drop) adds the offset the compiler recorded for the segment to the source ' +
+      'offset and reads from an empty section, so even a zero-length init at source 0 traps ' +
+      'MemoryOutOfBounds where Wasm allows it. The recorded offset is the memory destination for an ' +
+      'active segment and the position in the shared data section for a passive one: rwasm ' +
+      'src/compiler/segment_builder.rs add_active_memory / add_passive_memory, used by ' +
+      'visit_memory_init (src/compiler/translator.rs); src/vm/executor/memory.rs visit_memory_init ' +
+      'empties the section of a dropped segment.',
     // The trap is the MemoryInit itself, or the Trap of the bounds check the compiler puts before it.
-    explains: (facts, d) => facts.initsOffsetActiveData && onlyWeTrappedWith(d, 'MemoryOutOfBounds') && (d.oursTrapOpcode === 'MemoryInit' || d.oursTrapOpcode === 'Trap'),
+    explains: (facts, d) => facts.initsDroppedDataAtOffset && onlyWeTrappedWith(d, 'MemoryOutOfBounds') && (d.oursTrapOpcode === 'MemoryInit' || d.oursTrapOpcode === 'Trap'),
   },
   {
-    id: 'active-element-segment-init',
+    id: 'dropped-element-segment-init',
     reference:
-      'table.init of an active element segment: the same, with the table offset recorded by ' +
-      'add_active_elements (rwasm src/compiler/segment_builder.rs) used as the source offset, ' +
-      'trapping TableOutOfBounds.',
-    explains: (facts, d) => facts.initsOffsetActiveElements && onlyWeTrappedWith(d, 'TableOutOfBounds') && (d.oursTrapOpcode === 'TableInit' || d.oursTrapOpcode === 'Trap'),
+      'table.init of a dropped element segment: the same, with the table offset recorded by ' +
+      'add_active_elements or the section position recorded by add_passive_elements (rwasm ' +
+      'src/compiler/segment_builder.rs) used as the source offset, trapping TableOutOfBounds.',
+    explains: (facts, d) => facts.initsDroppedElementsAtOffset && onlyWeTrappedWith(d, 'TableOutOfBounds') && (d.oursTrapOpcode === 'TableInit' || d.oursTrapOpcode === 'Trap'),
   },
   {
     id: 'data-drop-forgets-higher-drops',

@@ -5,12 +5,19 @@
  * reruns it alone. A long soak runs in chunks: the next chunk starts at the offset where the
  * last one ended. Exits 1 when any case failed.
  *
+ * A soak longer than PROCESS_SPAN cases runs as a series of child processes of PROCESS_SPAN cases
+ * each: the V8 WebAssembly memories of the reference runs are reserved per process and not all
+ * given back when a worker thread ends (address space reached 152 GB and the rate fell from 25 to
+ * 6 modules a second over 25,000 modules in one process).
+ *
  * Campaigns: `binaryen` (differential against V8, on both tiers) and the mutation campaigns
  * `rwasm-decode`, `wasm-compile`, `execute`, `snapshot` (test/fuzz/mutation-campaigns.ts).
  */
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { MUTATION_CAMPAIGNS } from './mutation-campaigns.js';
@@ -54,6 +61,67 @@ const offset = integer('offset', values.offset, 0);
 const count = integer('modules', values.modules, 1);
 const workerCount = Math.min(integer('workers', values.workers, 1), Math.ceil(count / CHUNK));
 const outDir = values.out;
+
+const PROCESS_SPAN = Number(process.env.RWASM_FUZZ_PROCESS_SPAN ?? 6000);
+
+interface Summary {
+  readonly cases: number;
+  readonly failures: number;
+  readonly peakRssMiB: number;
+  readonly outcomes: Record<string, number>;
+}
+
+/** Runs cases from .. from+n-1 in a child process of this script; its output passes through. */
+function childPart(from: number, n: number): Promise<Summary | undefined> {
+  const args = ['--campaign', campaign, '--seed', String(seed), '--offset', String(from), '--modules', String(n), '--workers', String(workerCount), '--out', outDir];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, RWASM_FUZZ_CHILD: '1' },
+    });
+    let summary: Summary | undefined;
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (line.startsWith('{"campaign"')) summary = JSON.parse(line) as Summary;
+        else if (!line.startsWith('next chunk:')) process.stdout.write(`${line}\n`);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(summary));
+  });
+}
+
+if (process.env.RWASM_FUZZ_CHILD === undefined && count > PROCESS_SPAN) {
+  const started = performance.now();
+  const outcomes = new Map<string, number>();
+  let cases = 0;
+  let failed = 0;
+  let peakRssMiB = 0;
+  let complete = true;
+  for (let from = offset; from < offset + count; from += PROCESS_SPAN) {
+    const n = Math.min(PROCESS_SPAN, offset + count - from);
+    console.log(`part ${from}..${from + n - 1} of ${offset}..${offset + count - 1} (${cases} cases done, ${failed} failures)`);
+    const part = await childPart(from, n);
+    if (part === undefined) {
+      console.error(`the part from ${from} ended without a summary`);
+      complete = false;
+      break;
+    }
+    cases += part.cases;
+    failed += part.failures;
+    peakRssMiB = Math.max(peakRssMiB, part.peakRssMiB);
+    for (const [k, v] of Object.entries(part.outcomes)) outcomes.set(k, (outcomes.get(k) ?? 0) + v);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ campaign, seed, offset, cases, seconds: Math.round(seconds), perSecond: +(cases / seconds).toFixed(1), failures: failed, peakRssMiB, outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])) }));
+  console.log(`next chunk: --offset ${offset + count}`);
+  process.exit(failed === 0 && complete && cases === count ? 0 : 1);
+}
 
 const tally = new Map<string, number>();
 const failures: string[] = [];
