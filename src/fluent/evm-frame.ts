@@ -14,7 +14,8 @@ import { decodeInvocationParams } from '../runtime/invocation.js';
 import { SystemRuntime } from '../runtime/system-runtime.js';
 import type { Tier } from '../compiled/index.js';
 import { u256Bytes, u256Of } from './bytes.js';
-import { decodeExecutionOutcome, encodeInterruptionOutcome, encodeNewFrameInput, type LogRecord } from './envelopes.js';
+import { decodeExecutionOutcome, encodeInterruptionOutcome, encodeNewFrameInput, type ExecutionOutcome, type LogRecord } from './envelopes.js';
+import { RwasmError } from '../errors.js';
 import { FUEL_PER_GAS, INTERRUPTION_IDS, gasForFuel, gasRefundForFuel, interruptionRequest } from './interruptions.js';
 import { encodeSharedContext, type SharedContext } from './shared-context.js';
 import { COLD_ACCOUNT_ACCESS_COST, SSTORE_STIPEND, WARM_STORAGE_READ_COST, sloadGas, sstoreGas } from './storage-gas.js';
@@ -94,14 +95,26 @@ export function runEvmFrame(world: World, request: EvmFrameRequest): EvmFrameRes
       returnData: encodeInterruptionOutcome({ haltedFrame: answer.halt !== undefined, output: answer.output, fuelConsumed: answer.gas * FUEL_PER_GAS, fuelRefunded: answer.refund * FUEL_PER_GAS, exitCode: answer.halt ?? 0 }),
     });
   }
-  if (result.exitCode !== ExitCode.Ok) return { exitCode: result.exitCode, output: result.output, gasUsed, refund, logs: [], interruptions };
-  const outcome = decodeExecutionOutcome(result.output);
+  // revm decodes the outcome envelope after any final exit but a fatal one, keeps the raw output
+  // when it does not decode, and applies state only when the outcome's own exit code is Ok; the
+  // frame's exit code stays the runtime's (crates/revm/src/executor.rs process_runtime_execution_outcome).
+  const outcome = result.exitCode === ExitCode.UnexpectedFatalExecutionFailure ? undefined : decodedOutcome(result.output);
+  if (outcome === undefined) return { exitCode: result.exitCode, output: result.output, gasUsed, refund, logs: [], interruptions };
   if (outcome.exitCode === ExitCode.Ok) {
     for (const { key, value } of outcome.storage) world.setStorage(address, u256Of(key, true), u256Of(value, true));
     for (const log of outcome.logs) world.log({ address, topics: log.topics, data: log.data });
     if (outcome.newMetadata !== undefined) world.setCode(address, encodeOwnableAccount({ owner: request.runtime.address, metadata: outcome.newMetadata }));
   }
-  return { exitCode: outcome.exitCode, output: outcome.output, gasUsed, refund, logs: outcome.logs, interruptions };
+  return { exitCode: result.exitCode, output: outcome.output, gasUsed, refund, logs: outcome.exitCode === ExitCode.Ok ? outcome.logs : [], interruptions };
+}
+
+function decodedOutcome(output: Uint8Array): ExecutionOutcome | undefined {
+  try {
+    return decodeExecutionOutcome(output);
+  } catch (error) {
+    if (error instanceof RwasmError) return undefined;
+    throw error;
+  }
 }
 
 interface SyscallAnswer {

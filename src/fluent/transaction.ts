@@ -108,6 +108,9 @@ export function executeTransaction(world: World, block: BlockEnv, tx: Transactio
   }
   if (exitCode === ExitCode.Ok) world.commit(depth);
   else world.revert(depth);
+  // A frame that halts (neither returns nor reverts) spends all its gas, as revm's
+  // last_frame_result does for any result that is not ok-or-revert.
+  if (exitCode !== ExitCode.Ok && exitCode !== ExitCode.Panic) frameGas = tx.gasLimit - intrinsic;
   let gasUsed = intrinsic + frameGas;
   gasUsed -= cappedRefund(gasUsed, exitCode === ExitCode.Ok ? refund : 0n);
   if (gasUsed < floor) gasUsed = floor;
