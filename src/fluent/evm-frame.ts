@@ -1,10 +1,9 @@
 /**
  * One frame of a Fluent EVM runtime over a `World`: the frame's envelope in, its interruptions
- * answered from the world with revm's gas, its final outcome applied (storage, logs, the new
- * account code) when it succeeds, and its gas settled as revm settles it (runtime.md §4.2, §4.7).
- * Host syscalls answered: storage and transient storage, logs, balances. Anything else (nested
- * calls and creates among them) halts the frame with MalformedBuiltinParams, as a host that
- * does not know the request does; those are not built yet.
+ * answered by the host (syscalls.ts; nested calls and creates run as frames of their own, on
+ * the same cached runtime instance, before the frame resumes), its final outcome applied
+ * (storage, logs, the new account code) when it succeeds, and its gas settled as revm settles it
+ * (runtime.md §4.2, §4.7).
  */
 import type { RwasmModule } from '../format/module.js';
 import type { ModuleCache } from '../runtime/module-cache.js';
@@ -13,12 +12,13 @@ import { ExitCode } from '../runtime/exit-code.js';
 import { decodeInvocationParams } from '../runtime/invocation.js';
 import { SystemRuntime } from '../runtime/system-runtime.js';
 import type { Tier } from '../compiled/index.js';
-import { u256Bytes, u256Of } from './bytes.js';
+import { u256Of } from './bytes.js';
 import { decodeExecutionOutcome, encodeInterruptionOutcome, encodeNewFrameInput, type ExecutionOutcome, type LogRecord } from './envelopes.js';
 import { RwasmError } from '../errors.js';
-import { FUEL_PER_GAS, INTERRUPTION_IDS, gasForFuel, gasRefundForFuel, interruptionRequest } from './interruptions.js';
+import { FUEL_PER_GAS, gasForFuel, gasRefundForFuel } from './interruptions.js';
 import { encodeSharedContext, type SharedContext } from './shared-context.js';
-import { COLD_ACCOUNT_ACCESS_COST, SSTORE_STIPEND, WARM_STORAGE_READ_COST, sloadGas, sstoreGas } from './storage-gas.js';
+import type { FrameRunner } from './frames.js';
+import { answerSyscall } from './syscalls.js';
 import { encodeOwnableAccount } from './account-code.js';
 import type { World } from './world.js';
 
@@ -40,6 +40,10 @@ export interface EvmFrameRequest {
   readonly input: Uint8Array;
   /** The frame's context; `contract.gasLimit` is its gas. */
   readonly context: SharedContext;
+  /** Where its nested frames run. */
+  readonly frames: FrameRunner;
+  /** Its depth (the transaction's frame is 0). */
+  readonly depth: number;
 }
 
 export interface EvmFrameResult {
@@ -53,11 +57,6 @@ export interface EvmFrameResult {
   readonly interruptions: number;
 }
 
-const EMPTY = new Uint8Array(0);
-const LOG_GAS = 375n;
-const LOG_TOPIC_GAS = 375n;
-const LOG_DATA_GAS = 8n;
-const SELF_BALANCE_GAS = 5n;
 
 /** Runs the frame; on success its effects are in `world` (the caller checkpoints around it). */
 export function runEvmFrame(world: World, request: EvmFrameRequest): EvmFrameResult {
@@ -86,13 +85,15 @@ export function runEvmFrame(world: World, request: EvmFrameRequest): EvmFrameRes
     if (runtime.suspended !== 'interrupted') break;
     interruptions++;
     const params = decodeInvocationParams(result.output);
-    const input = runtime.memoryRead(Number(params.inputStart), Number(params.inputEnd - params.inputStart));
-    const answer = answerSyscall(world, address, context.contract.isStatic, gasLimit - gasUsed, interruptionRequest(params), input);
+    const frame = { address, caller: context.contract.caller, value: context.contract.value, isStatic: context.contract.isStatic, depth: request.depth, frames: request.frames, gasLeft: gasLimit - gasUsed };
+    const input = guestInput(runtime, params.inputStart, params.inputEnd);
+    // An input range outside the guest's memory halts the frame, as revm's failed read does.
+    const answer = input ? answerSyscall(frame, params, input) : { output: new Uint8Array(0), gas: 0n, refund: 0n, reportedRefund: 0n, exitCode: ExitCode.MemoryOutOfBounds, halted: true };
     // Charged on the host's meter; the guest counts it as paid, so no segment charges it again (runtime.md §4.2, 7).
     gasUsed += answer.gas;
     refund += answer.refund;
     result = runtime.resume(0, 0n, {
-      returnData: encodeInterruptionOutcome({ haltedFrame: answer.halt !== undefined, output: answer.output, fuelConsumed: answer.gas * FUEL_PER_GAS, fuelRefunded: answer.refund * FUEL_PER_GAS, exitCode: answer.halt ?? 0 }),
+      returnData: encodeInterruptionOutcome({ haltedFrame: answer.halted, output: answer.output, fuelConsumed: answer.gas * FUEL_PER_GAS, fuelRefunded: answer.reportedRefund * FUEL_PER_GAS, exitCode: answer.exitCode }),
     });
   }
   // revm decodes the outcome envelope after any final exit but a fatal one, keeps the raw output
@@ -108,76 +109,21 @@ export function runEvmFrame(world: World, request: EvmFrameRequest): EvmFrameRes
   return { exitCode: result.exitCode, output: outcome.output, gasUsed, refund, logs: outcome.exitCode === ExitCode.Ok ? outcome.logs : [], interruptions };
 }
 
-function decodedOutcome(output: Uint8Array): ExecutionOutcome | undefined {
+function guestInput(runtime: SystemRuntime, start: bigint, end: bigint): Uint8Array | undefined {
+  if (end < start || end - start > 1n << 32n) return undefined;
   try {
-    return decodeExecutionOutcome(output);
+    return runtime.memoryRead(Number(start), Number(end - start));
   } catch (error) {
     if (error instanceof RwasmError) return undefined;
     throw error;
   }
 }
 
-interface SyscallAnswer {
-  readonly output: Uint8Array;
-  readonly gas: bigint;
-  readonly refund: bigint;
-  /** The exit code the frame halts with, or undefined when it goes on. */
-  readonly halt?: number;
-}
-
-function answerSyscall(world: World, address: Uint8Array, isStatic: boolean, gasLeft: bigint, request: ReturnType<typeof interruptionRequest>, input: Uint8Array): SyscallAnswer {
-  const halt = (code: number): SyscallAnswer => ({ output: EMPTY, gas: 0n, refund: 0n, halt: code });
-  const charge = (gas: bigint, output: Uint8Array = EMPTY, refund = 0n): SyscallAnswer => (gas > gasLeft ? halt(ExitCode.OutOfFuel) : { output, gas, refund });
-  if (request.kind !== 'syscall') return halt(ExitCode.MalformedBuiltinParams);
-  const slot = () => u256Of(input.subarray(0, 32), true);
-  switch (request.id) {
-    case INTERRUPTION_IDS.STORAGE_READ: {
-      if (input.length !== 32) return halt(ExitCode.MalformedBuiltinParams);
-      const warm = world.warmSlot(address, slot());
-      return charge(sloadGas(warm), u256Bytes(world.storage(address, slot()), true));
-    }
-    case INTERRUPTION_IDS.STORAGE_WRITE: {
-      if (input.length !== 64) return halt(ExitCode.MalformedBuiltinParams);
-      if (isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
-      if (gasLeft <= SSTORE_STIPEND) return halt(ExitCode.OutOfFuel);
-      const key = slot();
-      const value = u256Of(input.subarray(32, 64), true);
-      const warm = world.warmSlot(address, key);
-      const cost = sstoreGas({ original: world.originalStorage(address, key), current: world.storage(address, key), value, warm });
-      const answer = charge(cost.gas, EMPTY, cost.refund);
-      if (answer.halt === undefined) world.setStorage(address, key, value);
-      return answer;
-    }
-    case INTERRUPTION_IDS.TRANSIENT_READ:
-      if (input.length !== 32) return halt(ExitCode.MalformedBuiltinParams);
-      return charge(WARM_STORAGE_READ_COST, u256Bytes(world.transientStorage(address, slot()), true));
-    case INTERRUPTION_IDS.TRANSIENT_WRITE: {
-      if (input.length !== 64) return halt(ExitCode.MalformedBuiltinParams);
-      if (isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
-      const answer = charge(WARM_STORAGE_READ_COST);
-      if (answer.halt === undefined) world.setTransientStorage(address, slot(), u256Of(input.subarray(32, 64), true));
-      return answer;
-    }
-    case INTERRUPTION_IDS.EMIT_LOG: {
-      const topics = input[0];
-      if (topics === undefined || topics > 4 || input.length < 1 + 32 * topics) return halt(ExitCode.MalformedBuiltinParams);
-      if (isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
-      const data = input.subarray(1 + 32 * topics);
-      const answer = charge(LOG_GAS + LOG_TOPIC_GAS * BigInt(topics) + LOG_DATA_GAS * BigInt(data.length));
-      if (answer.halt === undefined) {
-        const list = Array.from({ length: topics }, (_, i) => input.slice(1 + 32 * i, 33 + 32 * i));
-        world.log({ address, topics: list, data });
-      }
-      return answer;
-    }
-    case INTERRUPTION_IDS.SELF_BALANCE:
-      return charge(SELF_BALANCE_GAS, u256Bytes(world.account(address)?.balance ?? 0n, true));
-    case INTERRUPTION_IDS.BALANCE: {
-      if (input.length !== 20) return halt(ExitCode.MalformedBuiltinParams);
-      const warm = world.warmAccount(input);
-      return charge(warm ? WARM_STORAGE_READ_COST : COLD_ACCOUNT_ACCESS_COST, u256Bytes(world.account(input)?.balance ?? 0n, true));
-    }
-    default:
-      return halt(ExitCode.MalformedBuiltinParams);
+function decodedOutcome(output: Uint8Array): ExecutionOutcome | undefined {
+  try {
+    return decodeExecutionOutcome(output);
+  } catch (error) {
+    if (error instanceof RwasmError) return undefined;
+    throw error;
   }
 }

@@ -9,8 +9,9 @@ import type { ModuleCache } from '../runtime/module-cache.js';
 import type { Tier } from '../compiled/index.js';
 import { keccak256 } from './interruptions.js';
 import { rlpEncode } from './rlp.js';
+import type { EvmRuntimeBinding } from './evm-frame.js';
 import { executeTransaction, type BlockEnv, type TransactionResult } from './transaction.js';
-import { World } from './world.js';
+import { World, type WorldLog } from './world.js';
 
 /** Where a fixture's `file://…/NAME` codes come from (bytes by NAME). */
 export type BytecodeSource = (name: string) => Uint8Array;
@@ -32,6 +33,8 @@ export interface ReplayResult {
   /** What the replay computed for every account the post state lists, as the fixture writes it. */
   readonly state: Record<string, { balance: string; nonce: string; code: string; storage: Record<string, string> }>;
   readonly logsHash: string;
+  /** The logs the transaction left, in order (what `logsHash` hashes). */
+  readonly logList: readonly WorldLog[];
 }
 
 const fail = (message: string): never => {
@@ -55,6 +58,7 @@ const address = (value: string, what: string): Uint8Array => {
 };
 const hex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 const quantityText = (v: bigint) => `0x${v.toString(16)}`;
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function codeOf(value: unknown, what: string, bytecode: BytecodeSource): Uint8Array {
   const s = text(value, what);
@@ -62,7 +66,10 @@ function codeOf(value: unknown, what: string, bytecode: BytecodeSource): Uint8Ar
   return file ? bytecode(file[1]!) : hexBytes(s, what);
 }
 
-const EVM_RUNTIME = address('0x0000000000000000000000000000000000520001', 'EVM runtime');
+/** The block hashes of revm's state-test database: keccak256 of the number in decimal. */
+function stateTestBlockHash(number: bigint): Uint8Array {
+  return keccak256(Uint8Array.from(number.toString(), (digit) => digit.charCodeAt(0)));
+}
 
 /** Replays every transaction of a fixture file (one JSON object of named tests). */
 export function replayStateTests(fixture: unknown, bytecode: BytecodeSource, options: { cache?: ModuleCache; tier?: Tier } = {}): ReplayResult[] {
@@ -85,7 +92,6 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
     return Array.isArray(list) ? list[Number(quantity(`0x${Number(indexes[index] ?? 0).toString(16)}`, index))] : fail(`transaction.${field} is not a list`);
   };
   const world = new World();
-  const codes = new Map<string, Uint8Array>();
   for (const [a, account] of Object.entries(object(t.pre, 'pre'))) {
     const acc = object(account, `pre.${a}`);
     const at = address(a, `pre address ${a}`);
@@ -93,7 +99,6 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
     world.setNonce(at, quantity(acc.nonce, `pre.${a}.nonce`));
     const code = codeOf(acc.code, `pre.${a}.code`, bytecode);
     world.setCode(at, code);
-    codes.set(hex(at), code);
     for (const [k, v] of Object.entries(object(acc.storage ?? {}, `pre.${a}.storage`))) world.setStorage(at, quantity(k, 'storage key'), quantity(v, 'storage value'));
   }
   world.endTransaction();
@@ -112,9 +117,15 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
   })();
   const coinbase = address(text(env.currentCoinbase, 'env.currentCoinbase'), 'env.currentCoinbase');
 
+  // One binding per runtime, its code hashed once: every frame on it shares the cached instance.
+  const bindings = new Map<string, EvmRuntimeBinding | undefined>();
   const binding = (owner: Uint8Array) => {
-    const runtimeCode = world.account(owner)?.code;
-    return runtimeCode === undefined || runtimeCode.length === 0 ? undefined : { module: runtimeCode, address: owner, cache: options.cache, tier: options.tier };
+    const k = hex(owner);
+    if (!bindings.has(k)) {
+      const runtimeCode = world.account(owner)?.code;
+      bindings.set(k, runtimeCode === undefined || runtimeCode.length === 0 ? undefined : { module: runtimeCode, codeHash: hex(keccak256(runtimeCode)).slice(2), address: owner, cache: options.cache, tier: options.tier });
+    }
+    return bindings.get(k);
   };
   const block: BlockEnv = {
     chainId: quantity(object(t.config ?? {}, 'config').chainid ?? '0x1', 'config.chainid'),
@@ -127,10 +138,11 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
     baseFee,
   };
   const priorityFee = tx.maxPriorityFeePerGas === undefined ? undefined : quantity(tx.maxPriorityFeePerGas, 'transaction.maxPriorityFeePerGas');
-  const result = executeTransaction(world, block, { from: sender, to, data, value, gasLimit, nonce, gasPrice, priorityFee }, { evmRuntime: EVM_RUNTIME, runtimeOf: binding });
+  const result = executeTransaction(world, block, { from: sender, to, data, value, gasLimit, nonce, gasPrice, priorityFee }, { runtimeOf: binding, blockHash: stateTestBlockHash });
   const { status, exitCode, gasUsed } = result;
 
-  const logsHash = hex(keccak256(rlpEncode(world.logs.map((log) => [log.address, log.topics, log.data]))));
+  const logList = world.logs.slice(); // the world is this replay's own: its log records are not shared
+  const logsHash = hex(keccak256(rlpEncode(logList.map((log) => [log.address, log.topics, log.data]))));
   const differences: ReplayDifference[] = [];
   const state: ReplayResult['state'] = {};
   for (const [a, account] of Object.entries(object(expected.state, `${name}.state`))) {
@@ -140,7 +152,7 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
     const storage: Record<string, string> = {};
     for (const [k, v] of got?.storage ?? []) storage[quantityText(k)] = quantityText(v);
     const wantCode = codeOf(want.code ?? '0x', `post.${a}.code`, bytecode);
-    state[a] = { balance: quantityText(got?.balance ?? 0n), nonce: quantityText(got?.nonce ?? 0n), code: codes.get(a.toLowerCase()) === gotCode ? text(want.code, 'code') : hex(gotCode), storage };
+    state[a] = { balance: quantityText(got?.balance ?? 0n), nonce: quantityText(got?.nonce ?? 0n), code: sameBytes(gotCode, wantCode) && typeof want.code === 'string' ? want.code : hex(gotCode), storage };
     const compare = (field: ReplayDifference['field'], wantValue: string, gotValue: string) => {
       if (wantValue !== gotValue) differences.push({ account: a, field, expected: wantValue, got: gotValue });
     };
@@ -152,5 +164,5 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
   }
   const wantLogs = text(expected.logs, `${name}.logs`).toLowerCase();
   if (wantLogs !== logsHash) differences.push({ account: '', field: 'logs', expected: wantLogs, got: logsHash });
-  return { name, status, exitCode, gasUsed, match: differences.length === 0, differences, state, logsHash };
+  return { name, status, exitCode, gasUsed, match: differences.length === 0, differences, state, logsHash, logList };
 }

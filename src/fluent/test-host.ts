@@ -98,7 +98,7 @@ export class EvmTestHost {
       this.world,
       this.block,
       { from, to, data, value: options.value ?? 0n, gasLimit: options.gasLimit ?? DEFAULT_GAS_LIMIT, nonce, gasPrice: options.gasPrice ?? this.block.baseFee },
-      { evmRuntime: EVM_RUNTIME_ADDRESS, runtimeOf: (owner) => (owner.every((b, i) => b === EVM_RUNTIME_ADDRESS[i]) ? { module: evmRuntime, codeHash, address: owner, cache, tier } : undefined) },
+      { runtimeOf: (owner) => (owner.every((b, i) => b === EVM_RUNTIME_ADDRESS[i]) ? { module: evmRuntime, codeHash, address: owner, cache, tier } : undefined) },
     );
     const logs = this.world.logs.map((log) => ({ ...log }));
     this.world.endTransaction();

@@ -1,18 +1,16 @@
 /**
  * One Ethereum transaction on the world, as Fluent's revm runs it for accounts on the EVM
  * runtime: nonce and balance checks, intrinsic gas (calldata 4/16 per byte, CREATE 32,000 and
- * 2 per init-code word, Prague's calldata floor of 10 per token), the frame on the account's
- * runtime, refunds capped at a fifth of the gas used, the sender's fee and the coinbase's tip.
+ * 2 per init-code word, Prague's calldata floor of 10 per token), the frame (frames.ts),
+ * refunds capped at a fifth of the gas used, the sender's fee and the coinbase's.
  */
-import { ExitCode } from '../runtime/exit-code.js';
-import { decodeOwnableAccount } from './account-code.js';
-import { runEvmFrame, type EvmRuntimeBinding } from './evm-frame.js';
-import type { LogRecord } from './envelopes.js';
-import { keccak256 } from './interruptions.js';
-import { rlpEncode, rlpInteger } from './rlp.js';
+import type { EvmRuntimeBinding } from './evm-frame.js';
+import { FrameRunner, createAddress } from './frames.js';
 import type { SharedContext } from './shared-context.js';
 import { cappedRefund } from './storage-gas.js';
-import type { World } from './world.js';
+import type { World, WorldLog } from './world.js';
+
+export { createAddress } from './frames.js';
 
 export type BlockEnv = SharedContext['block'];
 
@@ -36,18 +34,14 @@ export interface TransactionResult {
   readonly exitCode: number | undefined;
   readonly gasUsed: bigint;
   readonly output: Uint8Array;
-  readonly logs: readonly LogRecord[];
+  /** The logs of the whole transaction (none when it failed). */
+  readonly logs: readonly WorldLog[];
   /** The account a creation made (or would have made). */
   readonly createdAddress: Uint8Array | undefined;
 }
 
 const PRECOMPILES = Array.from({ length: 0x11 }, (_, i) => Uint8Array.from({ length: 20 }, (_, k) => (k === 19 ? i + 1 : 0)));
 const EMPTY: Uint8Array = new Uint8Array(0);
-
-/** CREATE's address: keccak256(rlp([sender, nonce]))[12..]. */
-export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
-  return keccak256(rlpEncode([sender, rlpInteger(nonce)])).slice(12);
-}
 
 /** Gas every transaction pays before running, and Prague's floor for its calldata. */
 export function intrinsicGas(data: Uint8Array, creation: boolean): { intrinsic: bigint; floor: bigint } {
@@ -58,64 +52,55 @@ export function intrinsicGas(data: Uint8Array, creation: boolean): { intrinsic: 
   return { intrinsic, floor: 21_000n + 10n * (zeros + 4n * nonZeros) };
 }
 
+/** Where a transaction's frames find runtimes and block hashes. */
+export interface TransactionHost {
+  /** The runtime an owner address names (undefined: this host does not have it). */
+  readonly runtimeOf: (owner: Uint8Array) => EvmRuntimeBinding | undefined;
+  /** BLOCKHASH's answer for one of the 256 blocks before the current one (default: zero). */
+  readonly blockHash?: (number: bigint) => Uint8Array;
+}
+
 /**
  * Runs `tx` on `world` (within the current transaction: call `world.endTransaction()` between
- * transactions). `runtimeOf(owner)` gives the runtime an account's owner address names; EVM init
- * code runs on the one `evmRuntime` names.
+ * transactions). The coinbase is paid the whole effective gas price for the gas used: Fluent's
+ * revm burns no base fee (crates/revm/src/handler.rs reward_beneficiary, without the
+ * `eip1559-full-compatibility` feature).
  */
-export function executeTransaction(world: World, block: BlockEnv, tx: TransactionRequest, runtimes: { evmRuntime: Uint8Array; runtimeOf: (owner: Uint8Array) => EvmRuntimeBinding | undefined }): TransactionResult {
+export function executeTransaction(world: World, block: BlockEnv, tx: TransactionRequest, host: TransactionHost): TransactionResult {
   const creation = tx.to === undefined;
   const { intrinsic, floor } = intrinsicGas(tx.data, creation);
   const sender = world.account(tx.from);
   const target = tx.to ?? createAddress(tx.from, tx.nonce);
-  const createdAddress = creation ? target : undefined;
   if (!sender || sender.nonce !== tx.nonce || tx.gasLimit < intrinsic || tx.gasLimit < floor || sender.balance < tx.gasLimit * tx.gasPrice + tx.value) {
-    return { status: 'invalid', exitCode: undefined, gasUsed: 0n, output: EMPTY, logs: [], createdAddress };
+    return { status: 'invalid', exitCode: undefined, gasUsed: 0n, output: EMPTY, logs: [], createdAddress: creation ? target : undefined };
   }
-  world.setNonce(tx.from, tx.nonce + 1n);
+  // A creation's nonce moves when its frame is made (frames.ts), as revm does it.
+  if (!creation) world.setNonce(tx.from, tx.nonce + 1n);
   world.setBalance(tx.from, sender.balance - tx.gasLimit * tx.gasPrice);
   for (const warm of [tx.from, block.coinbase, target, ...PRECOMPILES]) world.warmAccount(warm);
-  const depth = world.checkpoint();
-  const code = world.account(target)?.code ?? EMPTY;
-  const owner = creation ? runtimes.evmRuntime : decodeOwnableAccount(code)?.owner;
-  const runtime = owner === undefined ? undefined : runtimes.runtimeOf(owner);
-  let exitCode: number = ExitCode.Ok;
-  let frameGas = 0n;
-  let refund = 0n;
-  let output: Uint8Array = EMPTY;
-  let logs: readonly LogRecord[] = [];
-  const collision = creation && (code.length > 0 || (world.account(target)?.nonce ?? 0n) > 0n);
-  if (collision || !world.transfer(tx.from, target, tx.value)) {
-    exitCode = ExitCode.UnknownError;
-  } else if (runtime !== undefined) {
-    if (creation) world.setNonce(target, 1n);
-    const frame = runEvmFrame(world, {
-      runtime,
-      kind: creation ? 'deploy' : 'call',
-      metadata: creation ? EMPTY : decodeOwnableAccount(code)!.metadata,
-      input: tx.data,
-      context: {
-        block,
-        tx: { gasLimit: tx.gasLimit, nonce: tx.nonce, gasPrice: tx.gasPrice, priorityFee: tx.priorityFee, origin: tx.from, value: tx.value },
-        contract: { address: target, bytecodeAddress: target, caller: tx.from, isStatic: false, value: tx.value, gasLimit: tx.gasLimit - intrinsic },
-      },
-    });
-    ({ exitCode, output, logs } = frame);
-    frameGas = frame.gasUsed;
-    refund = frame.refund;
-  } else if (creation || code.length > 0) {
-    exitCode = ExitCode.UnknownError; // code on a runtime this host does not have
-  }
-  if (exitCode === ExitCode.Ok) world.commit(depth);
-  else world.revert(depth);
-  // A frame that halts (neither returns nor reverts) spends all its gas, as revm's
-  // last_frame_result does for any result that is not ok-or-revert.
-  if (exitCode !== ExitCode.Ok && exitCode !== ExitCode.Panic) frameGas = tx.gasLimit - intrinsic;
-  let gasUsed = intrinsic + frameGas;
-  gasUsed -= cappedRefund(gasUsed, exitCode === ExitCode.Ok ? refund : 0n);
+  const frames = new FrameRunner({
+    world,
+    block,
+    tx: { gasLimit: tx.gasLimit, nonce: tx.nonce, gasPrice: tx.gasPrice, priorityFee: tx.priorityFee, origin: tx.from, value: tx.value },
+    runtimeOf: host.runtimeOf,
+    blockHash: host.blockHash ?? (() => new Uint8Array(32)),
+  });
+  const gasLimit = tx.gasLimit - intrinsic;
+  const outcome = creation
+    ? frames.create({ caller: tx.from, value: tx.value, initCode: tx.data, salt: undefined, gasLimit, depth: 0 })
+    : frames.call({ target, caller: tx.from, bytecodeAddress: target, transfer: tx.value, value: tx.value, input: tx.data, gasLimit, isStatic: false, depth: 0 });
+  let gasUsed = intrinsic + gasLimit - outcome.gasLeft;
+  gasUsed -= cappedRefund(gasUsed, outcome.refund);
   if (gasUsed < floor) gasUsed = floor;
   world.setBalance(tx.from, world.account(tx.from)!.balance + (tx.gasLimit - gasUsed) * tx.gasPrice);
-  if (tx.gasPrice > block.baseFee) world.setBalance(block.coinbase, (world.account(block.coinbase)?.balance ?? 0n) + gasUsed * (tx.gasPrice - block.baseFee));
-  const status = exitCode === ExitCode.Ok ? 'success' : exitCode === ExitCode.Panic ? 'revert' : 'failure';
-  return { status, exitCode, gasUsed, output, logs: exitCode === ExitCode.Ok ? logs : [], createdAddress };
+  world.setBalance(block.coinbase, (world.account(block.coinbase)?.balance ?? 0n) + gasUsed * tx.gasPrice);
+  const status = outcome.ending === 'ok' ? 'success' : outcome.ending;
+  return {
+    status: status === 'halt' ? 'failure' : status,
+    exitCode: outcome.exitCode,
+    gasUsed,
+    output: outcome.output,
+    logs: outcome.ending === 'ok' ? world.logs.slice() : [],
+    createdAddress: outcome.created,
+  };
 }

@@ -39,6 +39,8 @@ export class World {
   private readonly warmAccounts = new Set<string>();
   private readonly warmSlots = new Set<string>();
   private readonly logList: WorldLog[] = [];
+  private readonly createdNow = new Set<string>();
+  private readonly destroyed = new Set<string>();
   private readonly journal: Undo[] = [];
   private readonly checkpoints: number[] = [];
 
@@ -97,6 +99,30 @@ export class World {
     this.setBalance(from, balance - value);
     this.setBalance(to, (this.account(to)?.balance ?? 0n) + value);
     return true;
+  }
+
+  /** Records that the account was created by this transaction (EIP-6780 lets only such accounts go). */
+  markCreated(address: Uint8Array): void {
+    this.journaledAdd(this.createdNow, key(address));
+  }
+
+  /**
+   * SELFDESTRUCT under EIP-6780: the balance goes to `beneficiary`; an account created in this
+   * transaction is also deleted when the transaction ends (its balance burnt when it names itself).
+   */
+  selfDestruct(address: Uint8Array, beneficiary: Uint8Array): void {
+    const balance = this.account(address)?.balance ?? 0n;
+    const self = key(address) === key(beneficiary);
+    const createdNow = this.createdNow.has(key(address));
+    if (!self) this.transfer(address, beneficiary, balance);
+    else if (createdNow) this.setBalance(address, 0n);
+    if (createdNow) this.journaledAdd(this.destroyed, key(address));
+  }
+
+  private journaledAdd(set: Set<string>, k: string): void {
+    if (set.has(k)) return;
+    set.add(k);
+    this.journal.push(() => set.delete(k));
   }
 
   storage(address: Uint8Array, slot: bigint): bigint {
@@ -186,6 +212,9 @@ export class World {
   /** Ends a transaction: transient storage, warm sets, originals and the journal start afresh (logs are the caller's to take first). */
   endTransaction(): void {
     if (this.checkpoints.length !== 0) throw new RwasmError('InvalidState', `${this.checkpoints.length} checkpoint(s) still open`);
+    for (const k of this.destroyed) this.accounts.delete(k);
+    this.destroyed.clear();
+    this.createdNow.clear();
     this.transient.clear();
     this.originals.clear();
     this.warmAccounts.clear();
