@@ -43,13 +43,21 @@ export interface TransactionResult {
 const PRECOMPILES = Array.from({ length: 0x11 }, (_, i) => Uint8Array.from({ length: 20 }, (_, k) => (k === 19 ? i + 1 : 0)));
 const EMPTY: Uint8Array = new Uint8Array(0);
 
-/** Gas every transaction pays before running, and Prague's floor for its calldata. */
+/** Gas every transaction pays before running (with Fluent's surcharge for large calldata), and Prague's floor for its calldata. */
 export function intrinsicGas(data: Uint8Array, creation: boolean): { intrinsic: bigint; floor: bigint } {
   let zeros = 0n;
   for (const b of data) if (b === 0) zeros++;
   const nonZeros = BigInt(data.length) - zeros;
-  const intrinsic = 21_000n + (creation ? 32_000n + 2n * ((BigInt(data.length) + 31n) / 32n) : 0n) + 4n * zeros + 16n * nonZeros;
+  const intrinsic = 21_000n + (creation ? 32_000n + 2n * ((BigInt(data.length) + 31n) / 32n) : 0n) + 4n * zeros + 16n * nonZeros + calldataSurcharge(data.length);
   return { intrinsic, floor: 21_000n + 10n * (zeros + 4n * nonZeros) };
+}
+
+/** Fluent's extra gas for calldata over 128 KiB: 3 per word plus words²/30 (crates/types/src/block_fuel.rs calldata_quadratic_surcharge). */
+export function calldataSurcharge(length: number): bigint {
+  const excess = BigInt(length) - 128n * 1024n;
+  if (excess <= 0n) return 0n;
+  const words = (excess + 31n) / 32n;
+  return 3n * words + (words * words) / 30n;
 }
 
 /** Where a transaction's frames find runtimes and block hashes. */

@@ -10,11 +10,13 @@ import { calldata, contract, withConstructorArgs } from '../support/solidity.js'
 
 const alice = sender(0x11);
 const bob = sender(0x22);
+/** Pays for the one transaction whose gas differs on purpose (so the others' balances stay comparable). */
+const carol = sender(0x55);
 const hexBytes = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 
 let sides: SideBySide;
 beforeAll(async () => {
-  sides = await SideBySide.create([alice, bob]);
+  sides = await SideBySide.create([alice, bob, carol]);
 }, 60_000);
 
 /** Runs `tx` on both worlds and expects the same outcome; gives it back. */
@@ -97,4 +99,16 @@ describe('against @ethereumjs/vm', () => {
     expect((await same({ from: alice.address, to: transient, data: calldata('readBack(uint256)', 5n) })).output).toBe('0'.repeat(64));
     await sameAccounts(transient);
   });
+
+  it('calldata over 128 KiB costs Fluent its quadratic surcharge on top of Ethereum\'s gas, nothing else', async () => {
+    const ledger = hexBytes((await same({ from: carol.address, data: withConstructorArgs(contract('Basics.sol', 'Ledger').initCode, 1n) })).created!);
+    // spin() ignores the padding; enough rounds that execution, not Prague's calldata floor, sets the gas.
+    const data = new Uint8Array(140_000);
+    data.set(calldata('spin(uint256)', 12_000n));
+    const { ours, oracle } = await sides.run({ from: carol.address, to: ledger, data, gasLimit: 10_000_000n });
+    const words = BigInt(Math.ceil((data.length - 131_072) / 32));
+    expect(ours.status).toBe('success');
+    expect({ ...ours, gasUsed: ours.gasUsed - (3n * words + (words * words) / 30n) }).toEqual(oracle);
+  });
 });
+
