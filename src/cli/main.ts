@@ -1,10 +1,12 @@
 /**
  * The `rwasm` command: a Node-only shell over the public API. Every failure is one line on
- * stderr and exit code 1 (2 when a run traps or runs out of fuel).
+ * stderr and exit code 1 (2 when a run traps or runs out of fuel, or an EVM transaction does not
+ * succeed).
  */
 import { isRwasmError } from '../errors.js';
 import { UsageError } from './args.js';
 import { compile } from './commands/compile.js';
+import { evm } from './commands/evm.js';
 import { disasm, inspect } from './commands/inspect.js';
 import { run } from './commands/run.js';
 import { spec } from './commands/spec.js';
@@ -28,9 +30,14 @@ commands:
                                         prints the exit code, output (hex) and fuel
   trace <file> [--limit N] [run options]
                                         the first N executed instructions (default 100)
-  spec [paths...] [--verbose]           the WebAssembly spec testsuite (needs the wabt package)`;
+  spec [paths...] [--verbose]           the WebAssembly spec testsuite (needs the wabt package)
+  evm deploy <0xINITCODE | file> [--world world.json] [--runtime FILE] [--json]
+  evm call --to ADDR [--data HEX] [--world world.json] [--runtime FILE] [--json]
+                                        EVM transactions on Fluent's EVM runtime over a world file
+  evm replay <fixture.json> [--bytecode DIR] [--dump DIR] [--json]
+                                        replay a state-test fixture (rwasm evm <command> --help: options)`;
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => ExitCode | Promise<ExitCode>> = { inspect, disasm, compile, run, trace, spec };
+const COMMANDS: Record<string, (argv: string[], io: Io) => ExitCode | Promise<ExitCode>> = { inspect, disasm, compile, run, trace, spec, evm };
 
 export async function main(argv: string[], io: Io = processIo): Promise<ExitCode> {
   const [command, ...rest] = argv;

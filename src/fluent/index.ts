@@ -28,6 +28,7 @@ export { u256Bytes, u256Of } from './bytes.js';
 export { encodeOwnableAccount, decodeOwnableAccount, encodeEvmMetadata, decodeEvmMetadata, jumpDestinations, type OwnableAccount, type EvmCode } from './account-code.js';
 export { sloadGas, sstoreGas, cappedRefund, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, COLD_ACCOUNT_ACCESS_COST, SSTORE_STIPEND } from './storage-gas.js';
 export { World, type AccountState, type WorldLog } from './world.js';
+export { worldFromJson, worldToJson, type WorldJson, type AccountJson } from './world-file.js';
 export { runEvmFrame, type EvmFrameRequest, type EvmFrameResult, type EvmRuntimeBinding } from './evm-frame.js';
 export { replayStateTests, type ReplayResult, type ReplayDifference, type BytecodeSource } from './state-test.js';
 export { rlpEncode, rlpInteger, type RlpItem } from './rlp.js';

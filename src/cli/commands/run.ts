@@ -129,7 +129,7 @@ const SYSTEM_FLAGS = ['json', 'fpu', 'fuel', 'config', 'state', 'input', 'consum
 const TIERS: readonly Tier[] = ['auto', 'interpreter', 'compiled'];
 
 /** --tier, else $RWASM_TIER, else auto. */
-function tierOf(args: ParsedArgs, io: Io): Tier {
+export function tierOf(args: ParsedArgs, io: Io): Tier {
   const flag = stringFlag(args, 'tier');
   const text = flag ?? io.env?.RWASM_TIER ?? 'auto';
   if (!(TIERS as readonly string[]).includes(text)) {
