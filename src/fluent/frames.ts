@@ -11,6 +11,7 @@ import { decodeOwnableAccount, encodeOwnableAccount } from './account-code.js';
 import { runEvmFrame, type EvmRuntimeBinding } from './evm-frame.js';
 import { keccak256 } from './interruptions.js';
 import { rlpEncode, rlpInteger } from './rlp.js';
+import { universalTokenStorageKeys } from './universal-token.js';
 import type { SharedContext } from './shared-context.js';
 import type { World } from './world.js';
 
@@ -73,11 +74,21 @@ export const CALL_STACK_LIMIT = 1024;
 const EMPTY = new Uint8Array(0);
 const ownerAddress = (last: number) => Uint8Array.from({ length: 20 }, (_, i) => (i === 17 ? 0x52 : i === 19 ? last : 0));
 export const EVM_RUNTIME_OWNER = ownerAddress(1);
-const UNIVERSAL_TOKEN_OWNER = ownerAddress(8);
+export const UNIVERSAL_TOKEN_OWNER = ownerAddress(8);
 const WASM_RUNTIME_OWNER = ownerAddress(9);
 /** Runtimes that run other accounts' code and cannot be called themselves (crates/types genesis.rs). */
 const DELEGATED_RUNTIMES = [EVM_RUNTIME_OWNER, ownerAddress(3), UNIVERSAL_TOKEN_OWNER, WASM_RUNTIME_OWNER];
+/** ENGINE_METERED_PRECOMPILES (genesis.rs): WebAuthn, OAuth2, Nitro, Universal Token, Wasm runtime. */
+const ENGINE_METERED = [ownerAddress(5), ownerAddress(6), ownerAddress(7), UNIVERSAL_TOKEN_OWNER, WASM_RUNTIME_OWNER];
 const sameAddress = (a: Uint8Array, b: Uint8Array) => a.every((x, i) => x === b[i]);
+
+/** What a frame on `owner`'s runtime gets beyond its input: revm's preloaded slots and the metering mode. */
+function systemFrame(owner: Uint8Array, runtime: EvmRuntimeBinding, input: Uint8Array, caller: Uint8Array, isCreate: boolean) {
+  return {
+    preload: sameAddress(owner, UNIVERSAL_TOKEN_OWNER) ? universalTokenStorageKeys(input, caller, isCreate) : [],
+    engineMetered: runtime.engineMetered ?? ENGINE_METERED.some((a) => sameAddress(a, owner)),
+  };
+}
 
 export function endingOf(exitCode: number): FrameEnding {
   return exitCode === ExitCode.Ok ? 'ok' : exitCode === ExitCode.Panic ? 'revert' : 'halt';
@@ -127,6 +138,7 @@ export class FrameRunner {
     }
     const frame = runEvmFrame(world, {
       runtime,
+      ...systemFrame(account.owner, runtime, inputs.input, inputs.caller, false),
       kind: 'call',
       metadata: account.metadata,
       input: inputs.input,
@@ -171,6 +183,7 @@ export class FrameRunner {
     }
     const frame = runEvmFrame(world, {
       runtime,
+      ...systemFrame(owner, runtime, inputs.initCode, inputs.caller, true),
       kind: 'deploy',
       metadata: EMPTY,
       input: inputs.initCode,

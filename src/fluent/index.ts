@@ -34,3 +34,6 @@ export { replayStateTests, type ReplayResult, type ReplayDifference, type Byteco
 export { rlpEncode, rlpInteger, type RlpItem } from './rlp.js';
 export { executeTransaction, createAddress, intrinsicGas, type BlockEnv, type TransactionRequest, type TransactionResult } from './transaction.js';
 export { EvmTestHost, EVM_RUNTIME_ADDRESS, type EvmTestHostOptions, type TxOptions, type HostResult } from './test-host.js';
+export { UNIVERSAL_TOKEN_RUNTIME_ADDRESS } from './test-host.js';
+export { universalTokenStorageKeys, universalTokenDeployKeys, universalTokenMainKeys, erc7201Slot, mappingSlot, UNIVERSAL_TOKEN_SLOTS } from './universal-token.js';
+export { engineMeteredRuntime, type EngineMeteredRuntime } from './engine-metered.js';

@@ -1,6 +1,7 @@
 /**
  * Fluent's EVM as a test host: a world with the EVM runtime in it, where EVM contracts deploy
  * and answer calls as transactions do on Fluent (the runtime module is handed in, never fetched).
+ * With the Universal Token runtime handed in too, "ERC " + settings deploys a token on it.
  *
  * ```ts
  * const host = new EvmTestHost({ evmRuntime });
@@ -13,16 +14,22 @@ import type { RwasmModule } from '../format/module.js';
 import type { ModuleCache } from '../runtime/module-cache.js';
 import type { Tier } from '../compiled/index.js';
 import { checkAddress } from './bytes.js';
+import type { EvmRuntimeBinding } from './evm-frame.js';
 import { executeTransaction, type BlockEnv, type TransactionResult } from './transaction.js';
 import { World, type WorldLog } from './world.js';
 
 export const EVM_RUNTIME_ADDRESS = Uint8Array.from({ length: 20 }, (_, i) => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x52, 0, 1][i]!);
+export const UNIVERSAL_TOKEN_RUNTIME_ADDRESS = Uint8Array.from({ length: 20 }, (_, i) => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x52, 0, 8][i]!);
 
 export interface EvmTestHostOptions {
   /** The EVM runtime (genesis `evm-runtime_….rwasm`), as bytes or decoded. */
   readonly evmRuntime: RwasmModule | Uint8Array;
   /** Its keccak256, to skip hashing 1 MB (trusted, as Fluent trusts it). */
   readonly codeHash?: string;
+  /** The Universal Token runtime (genesis `…520008_….bin`), for "ERC " creations; none by default. */
+  readonly universalTokenRuntime?: RwasmModule | Uint8Array;
+  /** Its keccak256 (trusted); hashed when left out. */
+  readonly universalTokenCodeHash?: string;
   readonly block?: Partial<BlockEnv>;
   readonly cache?: ModuleCache;
   readonly tier?: Tier;
@@ -66,8 +73,9 @@ export class EvmTestHost {
       baseFee: 0n,
       ...options.block,
     };
-    // The runtime's own account, so that accounts it owns find it (its code is a marker here).
+    // The runtimes' own accounts, so that accounts they own find them (their code is a marker here).
     this.world.setCode(EVM_RUNTIME_ADDRESS, Uint8Array.of(0xef, 0x52));
+    if (options.universalTokenRuntime !== undefined) this.world.setCode(UNIVERSAL_TOKEN_RUNTIME_ADDRESS, Uint8Array.of(0xef, 0x52));
     this.world.endTransaction();
   }
 
@@ -93,15 +101,22 @@ export class EvmTestHost {
     const from = checkAddress(options.from, 'from');
     const nonce = this.world.account(from)?.nonce ?? 0n;
     if (this.world.account(from) === undefined) this.world.setNonce(from, 0n);
-    const { evmRuntime, codeHash, cache, tier } = this.options;
     const result = executeTransaction(
       this.world,
       this.block,
       { from, to, data, value: options.value ?? 0n, gasLimit: options.gasLimit ?? DEFAULT_GAS_LIMIT, nonce, gasPrice: options.gasPrice ?? this.block.baseFee },
-      { runtimeOf: (owner) => (owner.every((b, i) => b === EVM_RUNTIME_ADDRESS[i]) ? { module: evmRuntime, codeHash, address: owner, cache, tier } : undefined) },
+      { runtimeOf: (owner) => this.runtimeOf(owner) },
     );
     const logs = this.world.logs.map((log) => ({ ...log }));
     this.world.endTransaction();
     return { status: result.status, exitCode: result.exitCode, gasUsed: result.gasUsed, output: result.output, logs, createdAddress: result.createdAddress };
+  }
+
+  private runtimeOf(owner: Uint8Array): EvmRuntimeBinding | undefined {
+    const { evmRuntime, codeHash, universalTokenRuntime, universalTokenCodeHash, cache, tier } = this.options;
+    const is = (address: Uint8Array) => owner.every((b, i) => b === address[i]);
+    if (is(EVM_RUNTIME_ADDRESS)) return { module: evmRuntime, codeHash, address: owner, cache, tier };
+    if (is(UNIVERSAL_TOKEN_RUNTIME_ADDRESS) && universalTokenRuntime !== undefined) return { module: universalTokenRuntime, codeHash: universalTokenCodeHash, address: owner, cache, tier };
+    return undefined;
   }
 }
