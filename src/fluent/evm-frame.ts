@@ -8,10 +8,10 @@
  */
 import type { RwasmModule } from '../format/module.js';
 import type { ModuleCache } from '../runtime/module-cache.js';
-import { RuntimeContext, STATE_DEPLOY, STATE_MAIN } from '../runtime/context.js';
+import { STATE_DEPLOY, STATE_MAIN } from '../runtime/context.js';
 import { ExitCode } from '../runtime/exit-code.js';
 import { decodeInvocationParams } from '../runtime/invocation.js';
-import { SystemRuntime } from '../runtime/system-runtime.js';
+import { systemRuntimeSession, type FrameEngine, type FrameStart } from './frame-session.js';
 import type { Tier } from '../compiled/index.js';
 import { u256Bytes, u256Of } from './bytes.js';
 import { decodeExecutionOutcome, encodeInterruptionOutcome, encodeNewFrameInput, type ExecutionOutcome, type LogRecord, type StorageWord } from './envelopes.js';
@@ -38,6 +38,11 @@ export interface EvmRuntimeBinding {
    * itself through `_charge_fuel` (the EVM runtime). Default: decided by `address` (frames.ts).
    */
   readonly engineMetered?: boolean;
+  /**
+   * Another engine to run the runtime's frames on (default: rwasm-ts). For benchmarks and
+   * differential runs; an engine-metered runtime always runs on rwasm-ts.
+   */
+  readonly engine?: FrameEngine;
 }
 
 export interface EvmFrameRequest {
@@ -80,40 +85,43 @@ export function runEvmFrame(world: World, request: EvmFrameRequest): EvmFrameRes
   if (preloaded === undefined) return { exitCode: ExitCode.OutOfFuel, output: new Uint8Array(0), gasUsed: gasLimit, refund: 0n, logs: [], interruptions: 0 };
   const binding = request.runtime;
   const metered = request.engineMetered ? engineMeteredRuntime(binding.module, binding.codeHash, binding.cache) : undefined;
-  const runtime = SystemRuntime.create({
-    module: metered ? metered.module : binding.module,
-    codeHash: metered ? metered.codeHash : binding.codeHash,
-    cache: binding.cache,
-    tier: binding.tier,
-    ...(metered ? { consumeFuel: true, fuelCosts: NO_ENGINE_COSTS } : {}),
-    context: new RuntimeContext({
-      // Fuel is the gas the preload left; the context keeps the gas limit from before it, as revm's does.
-      fuelLimit: (gasLimit - preloaded.gas) * FUEL_PER_GAS,
-      state: request.kind === 'deploy' ? STATE_DEPLOY : STATE_MAIN,
-      callDepth: 1,
-      input: encodeNewFrameInput({ metadata: request.metadata, input: request.input, context: encodeSharedContext(context), storage: preloaded.storage }),
-    }),
-  });
+  const start: FrameStart = {
+    // Fuel is the gas the preload left; the context keeps the gas limit from before it, as revm's does.
+    fuelLimit: (gasLimit - preloaded.gas) * FUEL_PER_GAS,
+    state: request.kind === 'deploy' ? STATE_DEPLOY : STATE_MAIN,
+    input: encodeNewFrameInput({ metadata: request.metadata, input: request.input, context: encodeSharedContext(context), storage: preloaded.storage }),
+  };
+  const session =
+    binding.engine && !metered
+      ? binding.engine.start(start)
+      : systemRuntimeSession(
+          {
+            module: metered ? metered.module : binding.module,
+            codeHash: metered ? metered.codeHash : binding.codeHash,
+            cache: binding.cache,
+            tier: binding.tier,
+            ...(metered ? { consumeFuel: true, fuelCosts: NO_ENGINE_COSTS } : {}),
+          },
+          start,
+        );
   let gasUsed = preloaded.gas;
   let refund = 0n;
   let interruptions = 0;
-  let result = runtime.execute();
+  let result = session.execute();
   for (;;) {
     gasUsed += gasForFuel(result.fuelConsumed);
     refund += gasRefundForFuel(result.fuelRefunded);
-    if (runtime.suspended !== 'interrupted') break;
+    if (!result.interrupted) break;
     interruptions++;
     const params = decodeInvocationParams(result.output);
     const frame = { address, caller: context.contract.caller, value: context.contract.value, isStatic: context.contract.isStatic, depth: request.depth, frames: request.frames, gasLeft: gasLimit - gasUsed };
-    const input = guestInput(runtime, params.inputStart, params.inputEnd);
+    const input = params.inputEnd < params.inputStart || params.inputEnd - params.inputStart > 1n << 32n ? undefined : session.readMemory(Number(params.inputStart), Number(params.inputEnd - params.inputStart));
     // An input range outside the guest's memory halts the frame, as revm's failed read does.
     const answer = input ? answerSyscall(frame, params, input) : { output: new Uint8Array(0), gas: 0n, refund: 0n, reportedRefund: 0n, exitCode: ExitCode.MemoryOutOfBounds, halted: true };
     // Charged on the host's meter; the guest counts it as paid, so no segment charges it again (runtime.md §4.2, 7).
     gasUsed += answer.gas;
     refund += answer.refund;
-    result = runtime.resume(0, 0n, {
-      returnData: encodeInterruptionOutcome({ haltedFrame: answer.halted, output: answer.output, fuelConsumed: answer.gas * FUEL_PER_GAS, fuelRefunded: answer.reportedRefund * FUEL_PER_GAS, exitCode: answer.exitCode }),
-    });
+    result = session.resume(encodeInterruptionOutcome({ haltedFrame: answer.halted, output: answer.output, fuelConsumed: answer.gas * FUEL_PER_GAS, fuelRefunded: answer.reportedRefund * FUEL_PER_GAS, exitCode: answer.exitCode }));
   }
   // revm decodes the outcome envelope after any final exit but a fatal one, keeps the raw output
   // when it does not decode, and applies state only when the outcome's own exit code is Ok; the
@@ -178,16 +186,6 @@ function preloadSlots(world: World, address: Uint8Array, gasLimit: bigint, keys:
   }
   const sorted = [...costs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { gas, costs, storage: sorted.map((key) => ({ key: u256Bytes(key, true), value: u256Bytes(world.storage(address, key), true) })) };
-}
-
-function guestInput(runtime: SystemRuntime, start: bigint, end: bigint): Uint8Array | undefined {
-  if (end < start || end - start > 1n << 32n) return undefined;
-  try {
-    return runtime.memoryRead(Number(start), Number(end - start));
-  } catch (error) {
-    if (error instanceof RwasmError) return undefined;
-    throw error;
-  }
 }
 
 function decodedOutcome(output: Uint8Array): ExecutionOutcome | undefined {

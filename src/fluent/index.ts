@@ -37,3 +37,4 @@ export { EvmTestHost, EVM_RUNTIME_ADDRESS, type EvmTestHostOptions, type TxOptio
 export { UNIVERSAL_TOKEN_RUNTIME_ADDRESS } from './test-host.js';
 export { universalTokenStorageKeys, universalTokenDeployKeys, universalTokenMainKeys, erc7201Slot, mappingSlot, UNIVERSAL_TOKEN_SLOTS } from './universal-token.js';
 export { engineMeteredRuntime, type EngineMeteredRuntime } from './engine-metered.js';
+export { systemRuntimeSession, type FrameEngine, type FrameSession, type FrameStart, type SegmentResult } from './frame-session.js';

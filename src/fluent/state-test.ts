@@ -66,11 +66,6 @@ function codeOf(value: unknown, what: string, bytecode: BytecodeSource): Uint8Ar
   return file ? bytecode(file[1]!) : hexBytes(s, what);
 }
 
-/** The block hashes of revm's state-test database: keccak256 of the number in decimal. */
-function stateTestBlockHash(number: bigint): Uint8Array {
-  return keccak256(Uint8Array.from(number.toString(), (digit) => digit.charCodeAt(0)));
-}
-
 /** Replays every transaction of a fixture file (one JSON object of named tests). */
 export function replayStateTests(fixture: unknown, bytecode: BytecodeSource, options: { cache?: ModuleCache; tier?: Tier } = {}): ReplayResult[] {
   return Object.entries(object(fixture, 'the fixture')).flatMap(([name, test]) => {
@@ -138,7 +133,7 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
     baseFee,
   };
   const priorityFee = tx.maxPriorityFeePerGas === undefined ? undefined : quantity(tx.maxPriorityFeePerGas, 'transaction.maxPriorityFeePerGas');
-  const result = executeTransaction(world, block, { from: sender, to, data, value, gasLimit, nonce, gasPrice, priorityFee }, { runtimeOf: binding, blockHash: stateTestBlockHash });
+  const result = executeTransaction(world, block, { from: sender, to, data, value, gasLimit, nonce, gasPrice, priorityFee }, { runtimeOf: binding });
   const { status, exitCode, gasUsed } = result;
 
   const logList = world.logs.slice(); // the world is this replay's own: its log records are not shared

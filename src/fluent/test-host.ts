@@ -14,6 +14,7 @@ import type { RwasmModule } from '../format/module.js';
 import type { ModuleCache } from '../runtime/module-cache.js';
 import type { Tier } from '../compiled/index.js';
 import { checkAddress } from './bytes.js';
+import type { FrameEngine } from './frame-session.js';
 import type { EvmRuntimeBinding } from './evm-frame.js';
 import { executeTransaction, type BlockEnv, type TransactionResult } from './transaction.js';
 import { World, type WorldLog } from './world.js';
@@ -31,8 +32,12 @@ export interface EvmTestHostOptions {
   /** Its keccak256 (trusted); hashed when left out. */
   readonly universalTokenCodeHash?: string;
   readonly block?: Partial<BlockEnv>;
+  /** BLOCKHASH's answer for one of the 256 blocks before the current one (default: keccak256 of the number in decimal, as revm's test database answers). */
+  readonly blockHash?: (number: bigint) => Uint8Array;
   readonly cache?: ModuleCache;
   readonly tier?: Tier;
+  /** Runs the EVM runtime on another engine (benchmarks, differential runs; default rwasm-ts). */
+  readonly evmEngine?: FrameEngine;
 }
 
 export interface TxOptions {
@@ -105,7 +110,7 @@ export class EvmTestHost {
       this.world,
       this.block,
       { from, to, data, value: options.value ?? 0n, gasLimit: options.gasLimit ?? DEFAULT_GAS_LIMIT, nonce, gasPrice: options.gasPrice ?? this.block.baseFee },
-      { runtimeOf: (owner) => this.runtimeOf(owner) },
+      { runtimeOf: (owner) => this.runtimeOf(owner), blockHash: this.options.blockHash },
     );
     const logs = this.world.logs.map((log) => ({ ...log }));
     this.world.endTransaction();
@@ -113,9 +118,9 @@ export class EvmTestHost {
   }
 
   private runtimeOf(owner: Uint8Array): EvmRuntimeBinding | undefined {
-    const { evmRuntime, codeHash, universalTokenRuntime, universalTokenCodeHash, cache, tier } = this.options;
+    const { evmRuntime, codeHash, universalTokenRuntime, universalTokenCodeHash, cache, tier, evmEngine } = this.options;
     const is = (address: Uint8Array) => owner.every((b, i) => b === address[i]);
-    if (is(EVM_RUNTIME_ADDRESS)) return { module: evmRuntime, codeHash, address: owner, cache, tier };
+    if (is(EVM_RUNTIME_ADDRESS)) return { module: evmRuntime, codeHash, address: owner, cache, tier, engine: evmEngine };
     if (is(UNIVERSAL_TOKEN_RUNTIME_ADDRESS) && universalTokenRuntime !== undefined) return { module: universalTokenRuntime, codeHash: universalTokenCodeHash, address: owner, cache, tier };
     return undefined;
   }

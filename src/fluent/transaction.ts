@@ -6,6 +6,7 @@
  */
 import type { EvmRuntimeBinding } from './evm-frame.js';
 import { FrameRunner, createAddress } from './frames.js';
+import { keccak256 } from './interruptions.js';
 import type { SharedContext } from './shared-context.js';
 import { cappedRefund } from './storage-gas.js';
 import type { World, WorldLog } from './world.js';
@@ -64,8 +65,11 @@ export function calldataSurcharge(length: number): bigint {
 export interface TransactionHost {
   /** The runtime an owner address names (undefined: this host does not have it). */
   readonly runtimeOf: (owner: Uint8Array) => EvmRuntimeBinding | undefined;
-  /** BLOCKHASH's answer for one of the 256 blocks before the current one (default: zero). */
-  readonly blockHash?: (number: bigint) => Uint8Array;
+  /**
+   * BLOCKHASH's answer for one of the 256 blocks before the current one (default: keccak256 of
+   * the number in decimal, as revm's test database, which state tests replay on, answers).
+   */
+  readonly blockHash?: ((number: bigint) => Uint8Array) | undefined;
 }
 
 /**
@@ -91,7 +95,7 @@ export function executeTransaction(world: World, block: BlockEnv, tx: Transactio
     block,
     tx: { gasLimit: tx.gasLimit, nonce: tx.nonce, gasPrice: tx.gasPrice, priorityFee: tx.priorityFee, origin: tx.from, value: tx.value },
     runtimeOf: host.runtimeOf,
-    blockHash: host.blockHash ?? (() => new Uint8Array(32)),
+    blockHash: host.blockHash ?? decimalBlockHash,
   });
   const gasLimit = tx.gasLimit - intrinsic;
   const outcome = creation
@@ -111,4 +115,8 @@ export function executeTransaction(world: World, block: BlockEnv, tx: Transactio
     logs: outcome.ending === 'ok' ? world.logs.slice() : [],
     createdAddress: outcome.created,
   };
+}
+
+function decimalBlockHash(number: bigint): Uint8Array {
+  return keccak256(Uint8Array.from(number.toString(), (digit) => digit.charCodeAt(0)));
 }

@@ -36,7 +36,7 @@ async function sameAccounts(...addresses: Uint8Array[]) {
 }
 
 describe('against @ethereumjs/vm', () => {
-  it('a ledger: constructor arguments, mappings, structs, dynamic arrays and bytes, indexed events', async () => {
+  it('a ledger: constructor arguments, mappings, structs, dynamic arrays and bytes, indexed events, the block environment and hashes', async () => {
     const deployed = await same({ from: alice.address, data: withConstructorArgs(contract('Basics.sol', 'Ledger').initCode, 40n), value: 5n });
     expect(deployed.status).toBe('success');
     const ledger = hexBytes(deployed.created!);
@@ -52,8 +52,11 @@ describe('against @ethereumjs/vm', () => {
       { from: alice.address, to: ledger, data: calldata('clear()') },
       { from: alice.address, to: ledger, data: calldata('clear()') },
       { from: bob.address, to: ledger, data: calldata('environment()') },
+      { from: bob.address, to: ledger, data: calldata('hashes()') },
     ];
     for (const tx of steps) expect((await same(tx)).status).toBe('success');
+    // The previous block's hash came from the host (the oracle's genesis hash), not a zero.
+    expect((await same({ from: bob.address, to: ledger, data: calldata('hashes()') })).output.slice(0, 64)).not.toBe('0'.repeat(64));
     await sameAccounts(ledger, alice.address, bob.address);
   });
 

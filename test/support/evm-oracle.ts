@@ -8,7 +8,7 @@ import { Hardfork, Mainnet, createCustomCommon, type Common } from '@ethereumjs/
 import { createLegacyTx } from '@ethereumjs/tx';
 import { Account, Address, createAddressFromPrivateKey } from '@ethereumjs/util';
 import { createVM, runTx, type VM } from '@ethereumjs/vm';
-import { EvmTestHost, type HostResult, type WorldLog } from '../../src/index.js';
+import { EvmTestHost, keccak256, type HostResult, type WorldLog } from '../../src/index.js';
 import { genesisFixtures } from './shared.js';
 
 export interface TxCall {
@@ -60,6 +60,12 @@ export class SideBySide {
     const common = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { hardfork: Hardfork.Prague });
     const vm = await createVM({ common });
     const block = createBlock({ header: { ...BLOCK, baseFeePerGas: BASE_FEE, coinbase: BLOCK.coinbase } }, { common });
+    // ethereumjs's stand-in chain hashes every block to zero; give it the hashes the test host
+    // gives by default (keccak256 of the number in decimal), so BLOCKHASH is compared for real.
+    (vm.evm as unknown as { blockchain: { getBlock(n: number): Promise<{ hash(): Uint8Array }> } }).blockchain.getBlock = async (n) => {
+      const hash = keccak256(new TextEncoder().encode(String(n)));
+      return { hash: () => hash };
+    };
     const sides = new SideBySide(vm, common, block, new Map(senders.map((s) => [hex(s.address), s.key])));
     for (const s of senders) {
       await vm.stateManager.putAccount(new Address(s.address), new Account(0n, balance));

@@ -39,6 +39,9 @@ contract Ledger {
     function failAssert() external pure { assert(false); }
     function spin(uint256 n) external pure returns (uint256 acc) { for (uint256 i = 0; i < n; i++) acc = uint256(keccak256(abi.encode(acc, i))); }
     function forever() external view returns (uint256 acc) { while (true) acc += block.number; }
+    function hashes() external view returns (bytes32 previous, bytes32 current, bytes32 future) {
+        return (blockhash(block.number - 1), blockhash(block.number), blockhash(block.number + 1));
+    }
     function environment() external view returns (uint256, uint256, uint256, address, uint256, address, uint256) {
         return (block.chainid, block.number, block.timestamp, block.coinbase, block.basefee, tx.origin, gasleft() > 0 ? 1 : 0);
     }
