@@ -5,7 +5,7 @@
  * account the fixture lists and the logs hash are compared field by field.
  */
 import { RwasmError } from '../errors.js';
-import type { ModuleCache } from '../runtime/module-cache.js';
+import { defaultModuleCache, type ModuleCache } from '../runtime/module-cache.js';
 import type { Tier } from '../compiled/index.js';
 import { keccak256 } from './interruptions.js';
 import { rlpEncode } from './rlp.js';
@@ -133,6 +133,9 @@ function replayOne(name: string, t: Record<string, unknown>, expected: Record<st
     baseFee,
   };
   const priorityFee = tx.maxPriorityFeePerGas === undefined ? undefined : quantity(tx.maxPriorityFeePerGas, 'transaction.maxPriorityFeePerGas');
+  // A state test is a block of its own: the runtimes start on fresh instances, as Fluent's node
+  // starts every block (an engine-metered runtime's gas depends on its instance's history).
+  (options.cache ?? defaultModuleCache).resetInstances();
   const result = executeTransaction(world, block, { from: sender, to, data, value, gasLimit, nonce, gasPrice, priorityFee }, { runtimeOf: binding });
   const { status, exitCode, gasUsed } = result;
 

@@ -11,7 +11,7 @@
  */
 import { RwasmError } from '../errors.js';
 import type { RwasmModule } from '../format/module.js';
-import type { ModuleCache } from '../runtime/module-cache.js';
+import { defaultModuleCache, type ModuleCache } from '../runtime/module-cache.js';
 import type { Tier } from '../compiled/index.js';
 import { checkAddress } from './bytes.js';
 import type { FrameEngine } from './frame-session.js';
@@ -106,6 +106,10 @@ export class EvmTestHost {
     const from = checkAddress(options.from, 'from');
     const nonce = this.world.account(from)?.nonce ?? 0n;
     if (this.world.account(from) === undefined) this.world.setNonce(from, 0n);
+    // Each transaction is a block of its own: runtimes start on fresh instances, as Fluent's node
+    // starts every block, so a transaction's gas does not depend on the ones before it (an
+    // engine-metered runtime's would: its guest's memory grows once per instance).
+    (this.options.cache ?? defaultModuleCache).resetInstances();
     const result = executeTransaction(
       this.world,
       this.block,

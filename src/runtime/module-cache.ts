@@ -192,9 +192,19 @@ export class ModuleCache {
     return this.entries.delete(normalizeCodeHash(codeHash));
   }
 
-  /** Empties the cache and its instantiated runtimes (Fluent's `reset_cached_runtimes`). Counters stay. */
+  /** Empties the cache and its instantiated runtimes. Counters stay. */
   clear(): void {
     this.entries.clear();
+  }
+
+  /**
+   * Drops every instantiated runtime but keeps the modules and what has been prepared of them,
+   * as Fluent's node does before each block (`SystemRuntime::reset_cached_runtimes`, fluentbase
+   * crates/node/src/evm.rs): the next frame starts on fresh memory. Frames already running keep
+   * the instance they have.
+   */
+  resetInstances(): void {
+    for (const entry of this.entries.values()) entry.instances.clear();
   }
 
   get stats(): CacheStats {

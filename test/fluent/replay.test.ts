@@ -35,6 +35,12 @@ describe('state-test replay', () => {
     expect(result).toMatchObject({ status: 'success', exitCode: 0, gasUsed: 336_269n, match: true });
   });
 
+  it('replays the same way run after run in one process (the runtimes start on fresh instances for each)', () => {
+    const runs = [0, 1, 2].map(() => replayStateTests(fixture('testnet_20986140_legacy_ust20_params.json'), bytecode, { tier: 'interpreter' })[0]!);
+    expect(runs.map((r) => r.gasUsed)).toEqual([336_269n, 336_269n, 336_269n]);
+    expect(runs.every((r) => r.match)).toBe(true);
+  });
+
   it('a malformed fixture is MalformedEnvelope, naming the field', () => {
     const good = fixture('testnet_22882338_hello_world.json') as Record<string, Record<string, unknown>>;
     const [name, test] = Object.entries(good)[0]!;
