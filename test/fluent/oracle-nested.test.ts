@@ -3,7 +3,8 @@
  * delegatecall proxies, CREATE and CREATE2 factories, reverts bubbling with their data, a child
  * out of gas under the 63/64 rule, recursion, and what a contract sees of another's code.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithHostWasm } from '../support/host-wasm.js';
 import { SideBySide, sender, type TxCall } from '../support/evm-oracle.js';
 import { calldata, contract, withConstructorArgs } from '../support/solidity.js';
 
@@ -13,9 +14,6 @@ const hexBytes = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const word = (n: bigint) => n.toString(16).padStart(64, '0');
 
 let sides: SideBySide;
-beforeAll(async () => {
-  sides = await SideBySide.create([alice, bob]);
-}, 60_000);
 
 async function same(tx: TxCall) {
   const { ours, oracle } = await sides.run(tx);
@@ -38,7 +36,12 @@ async function deploy(name: string, ...args: (bigint | Uint8Array)[]) {
   return hexBytes(result.created!);
 }
 
-describe('nested frames against @ethereumjs/vm', () => {
+// solc is Emscripten-built Wasm: under `node --jitless` (no WebAssembly) these skip.
+describeWithHostWasm('nested frames against @ethereumjs/vm', () => {
+  beforeAll(async () => {
+    sides = await SideBySide.create([alice, bob]);
+  }, 60_000);
+
   it('calls: results and logs of the callee, static reads, msg.sender and tx.origin down the chain', async () => {
     const callee = await deploy('Callee');
     const caller = await deploy('Caller');

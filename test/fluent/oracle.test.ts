@@ -4,7 +4,8 @@
  * side: every transaction's status, output, logs and gas, and the accounts' storage and
  * balances afterwards, must be the same.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithHostWasm } from '../support/host-wasm.js';
 import { SideBySide, sender, type TxCall } from '../support/evm-oracle.js';
 import { calldata, contract, withConstructorArgs } from '../support/solidity.js';
 
@@ -15,9 +16,6 @@ const carol = sender(0x55);
 const hexBytes = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 
 let sides: SideBySide;
-beforeAll(async () => {
-  sides = await SideBySide.create([alice, bob, carol]);
-}, 60_000);
 
 /** Runs `tx` on both worlds and expects the same outcome; gives it back. */
 async function same(tx: TxCall) {
@@ -35,7 +33,12 @@ async function sameAccounts(...addresses: Uint8Array[]) {
   }
 }
 
-describe('against @ethereumjs/vm', () => {
+// solc is Emscripten-built Wasm: under `node --jitless` (no WebAssembly) these skip.
+describeWithHostWasm('against @ethereumjs/vm', () => {
+  beforeAll(async () => {
+    sides = await SideBySide.create([alice, bob, carol]);
+  }, 60_000);
+
   it('a ledger: constructor arguments, mappings, structs, dynamic arrays and bytes, indexed events, the block environment and hashes', async () => {
     const deployed = await same({ from: alice.address, data: withConstructorArgs(contract('Basics.sol', 'Ledger').initCode, 40n), value: 5n });
     expect(deployed.status).toBe('success');

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import solc from 'solc';
+import { createRequire } from 'node:module';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { repositoryRoot } from './shared.js';
 
@@ -22,6 +22,8 @@ interface SolcOutput {
 }
 
 const compiled = new Map<string, Map<string, CompiledContract>>();
+/** Loaded on first use: soljson is Emscripten Wasm, which `node --jitless` cannot even load. */
+let solc: { compile(input: string): string } | undefined;
 
 /** Every contract of `test/fluent/contracts/<file>`, compiled once per process. */
 export function solidityContracts(file: string): ReadonlyMap<string, CompiledContract> {
@@ -33,6 +35,7 @@ export function solidityContracts(file: string): ReadonlyMap<string, CompiledCon
     sources: { [file]: { content } },
     settings: { evmVersion: 'cancun', optimizer: { enabled: true, runs: 200 }, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
   };
+  solc ??= createRequire(import.meta.url)('solc') as { compile(input: string): string };
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) throw new Error(`solc: ${errors.map((e) => e.formattedMessage).join('\n')}`);
