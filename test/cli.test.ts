@@ -36,7 +36,7 @@ describe('rwasm inspect', () => {
   it('--json has exactly the documented keys', async () => {
     const { code, out } = await cli('inspect', utPath, '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual({ codeHash: ut.hash, instructions: 53795, dataBytes: 972, elemCount: 26, hintBytes: 75327, hintType: 'wasm', sourcePc: 26 });
+    expect(JSON.parse(out)).toEqual({ codeHash: `0x${ut.hash}`, instructions: 53795, dataBytes: 972, elemCount: 26, hintBytes: 75327, hintType: 'wasm', sourcePc: 26 });
   });
 
   it('bad input is one line naming the problem, exit code 1', async () => {
@@ -103,7 +103,7 @@ describe('the installed bin', () => {
     expect(existsSync('dist/cli.js'), 'dist/ is missing: run `npm ci` or `npm run build`').toBe(true);
     const ok = spawnSync(process.execPath, ['bin/rwasm.js', 'inspect', utPath, '--json'], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout).codeHash).toBe(ut.hash);
+    expect(JSON.parse(ok.stdout).codeHash).toBe(`0x${ut.hash}`);
     const bad = spawnSync(process.execPath, ['bin/rwasm.js', 'inspect', blobPath], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
@@ -185,9 +185,9 @@ describe('rwasm run as a Fluent system runtime, and rwasm trace', () => {
   it('--state/--input run main or deploy and print exitCode, output (hex) and fuelConsumed', async () => {
     const main = await cli('run', system, '--input', '00', '--json');
     expect(main.code).toBe(0);
-    expect(JSON.parse(main.out)).toEqual({ status: 'finished', exitCode: 0, exitCodeName: 'Ok', output: '6d61696e', fuelConsumed: '0' });
+    expect(JSON.parse(main.out)).toEqual({ status: 'finished', exitCode: 0, exitCodeName: 'Ok', output: '0x6d61696e', fuelConsumed: '0' });
     const deploy = await cli('run', system, '--state', '1', '--json');
-    expect(JSON.parse(deploy.out)).toMatchObject({ exitCode: 7, output: '6d61696e' });
+    expect(JSON.parse(deploy.out)).toMatchObject({ exitCode: 7, output: '0x6d61696e' });
     expect(deploy.code).toBe(2); // a non-zero exit code
     const text = await cli('run', system, '--input', '0x01');
     expect(text.out).toBe('finished\nexit code -1 (Panic)\noutput 0x\nfuel consumed 0\n');

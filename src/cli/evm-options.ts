@@ -1,27 +1,15 @@
 /**
  * What the `rwasm evm` commands share: their inputs (hex, addresses, amounts, the EVM runtime,
- * JSON files, the world file) read with every value checked, and the hex their output uses.
+ * JSON files, the world file) read with every value checked, and how their logs are printed.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { RwasmError, isRwasmError } from '../errors.js';
-import { toHex } from '../format/code-hash.js';
 import type { World, WorldLog } from '../fluent/world.js';
 import { ModuleCache } from '../runtime/module-cache.js';
 import { worldFromJson, worldToJson } from '../fluent/world-file.js';
-import { checkFlags, parseArgs, stringFlag, UsageError, type ParsedArgs } from './args.js';
-import { readInput, readText, type Io } from './io.js';
-
-/** Parses a subcommand's arguments; undefined when --help asked for its usage (then printed). */
-export function parseSubcommand(argv: readonly string[], io: Io, usage: string, allowed: readonly string[]): ParsedArgs | undefined {
-  const args = parseArgs(argv, new Set(['json', 'help']));
-  if (args.flags.has('help') || args.positionals.includes('-h')) {
-    io.out(usage.endsWith('\n') ? usage : usage + '\n');
-    return undefined;
-  }
-  checkFlags(args, allowed);
-  return args;
-}
+import { UsageError } from './args.js';
+import { hex, readInput, readText, type Io } from './io.js';
 
 /** A long value (init code) is cut short in messages: the line names it, it need not repeat it. */
 const shown = (text: string) => JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
@@ -66,8 +54,8 @@ export function readInitCode(argument: string | undefined): Uint8Array {
  * the way is then given to the host, which skips hashing the megabyte again. A file name with a
  * 64-hex hash in it (the genesis `evm-runtime_<keccak256>.rwasm`) must hash to that.
  */
-export function loadEvmRuntime(args: ParsedArgs, io: Io): { evmRuntime: Uint8Array; codeHash: string; cache: ModuleCache } {
-  const path = stringFlag(args, 'runtime') ?? io.env?.RWASM_EVM_RUNTIME;
+export function loadEvmRuntime(runtimeFlag: string | undefined, io: Io): { evmRuntime: Uint8Array; codeHash: string; cache: ModuleCache } {
+  const path = runtimeFlag ?? io.env?.RWASM_EVM_RUNTIME;
   if (path === undefined || path === '') {
     throw new UsageError('no EVM runtime: pass --runtime FILE or set RWASM_EVM_RUNTIME to an EVM runtime .rwasm (e.g. ../shared/fixtures/genesis/evm-runtime_<hash>.rwasm)');
   }
@@ -119,8 +107,6 @@ export function writeTextFile(path: string, text: string): void {
     throw new UsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }
-
-export const hex = (bytes: Uint8Array) => `0x${toHex(bytes)}`;
 
 export interface LogJson {
   address: string;

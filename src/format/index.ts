@@ -1,9 +1,10 @@
 export { Opcode, OPCODE_TABLE, Immediate, opcodeName, isOpcode, immediateKind, encodedSize, isFpuOpcode, FPU_CODE_BASE } from './opcodes.js';
-export type { OpcodeName } from './opcodes.js';
+export type { OpcodeName, OpcodeDefinition } from './opcodes.js';
 export { TrapCode, trapMessage, trapName, trapCodeFromWire, trapCodeToWire } from './trap-codes.js';
-export { ins, instruction, tableCopyOperands, type Instruction } from './instructions.js';
+export { ins, instruction, tableCopyOperands, type Instruction, type InstructionBuilders, type InstructionBuilderArgs } from './instructions.js';
 export { InstructionSet } from './instruction-set.js';
 export { RwasmModule, type DecodeOptions, type HintType, type ModuleInit } from './module.js';
+export type { ModuleParts } from './decode.js';
 export { codeHash, codeHashHex, toHex } from './code-hash.js';
 export { disassemble, formatInstruction, functionStarts } from './disassemble.js';
 export { MAX_TABLES, MAX_DATA_SEGMENTS, MAX_ELEM_SEGMENTS, type VerificationFailure } from './verify.js';

@@ -63,7 +63,8 @@ export function instruction(opcode: Opcode, imm = 0): Instruction {
   return { opcode, imm: normalizeImmediate(opcode, imm) };
 }
 
-type BuilderArgs<K> = K extends Immediate.None
+/** The arguments `ins.X(…)` takes for an opcode whose immediate is laid out as `K`. */
+export type InstructionBuilderArgs<K> = K extends Immediate.None
   ? []
   : K extends Immediate.U16Pair
     ? [dst: number, src: number]
@@ -71,15 +72,16 @@ type BuilderArgs<K> = K extends Immediate.None
       ? [code: TrapCode]
       : [value: number];
 
-type Builders = {
-  readonly [D in (typeof OPCODE_TABLE)[number] as D[0]]: (...args: BuilderArgs<D[2]>) => Instruction;
+/** `ins`: a builder per opcode, named as the opcode. */
+export type InstructionBuilders = {
+  readonly [D in (typeof OPCODE_TABLE)[number] as D[0]]: (...args: InstructionBuilderArgs<D[2]>) => Instruction;
 };
 
 /**
  * Instruction builders, one per opcode: `ins.I32Const(7)`, `ins.Br(-3)`, `ins.TableCopy(1, 0)`,
  * `ins.Trap(TrapCode.OutOfFuel)`, `ins.I32Add()`.
  */
-export const ins: Builders = Object.freeze(
+export const ins: InstructionBuilders = Object.freeze(
   Object.fromEntries(
     OPCODE_TABLE.map(([name, code, kind]) => {
       const build =
@@ -94,7 +96,7 @@ export const ins: Builders = Object.freeze(
       return [name, build];
     }),
   ),
-) as unknown as Builders;
+) as unknown as InstructionBuilders;
 
 export function instructionName(instr: Instruction): OpcodeName {
   return opcodeName(instr.opcode);

@@ -186,16 +186,17 @@ export const OPCODE_TABLE = [
   ['I64TruncSatF64U', FPU + 69, Immediate.None],
 ] as const;
 
-type Definition = (typeof OPCODE_TABLE)[number];
-export type OpcodeName = Definition[0];
+/** One row of OPCODE_TABLE: name, wire code, immediate layout. */
+export type OpcodeDefinition = (typeof OPCODE_TABLE)[number];
+export type OpcodeName = OpcodeDefinition[0];
 
 /** Wire codes by name: `Opcode.I32Add === 62`, `Opcode.F32Load === 1000`. */
 export const Opcode = Object.freeze(
   Object.fromEntries(OPCODE_TABLE.map(([name, code]) => [name, code])),
-) as { readonly [D in Definition as D[0]]: D[1] };
+) as { readonly [D in OpcodeDefinition as D[0]]: D[1] };
 
 /** A wire code of some rWasm opcode. */
-export type Opcode = Definition[1];
+export type Opcode = OpcodeDefinition[1];
 
 export const FPU_CODE_BASE = FPU;
 export const OPCODE_COUNT = OPCODE_TABLE.length;

@@ -17,12 +17,15 @@ export type Expression =
   | { readonly op: 'unary'; readonly type: IntType; readonly name: UnaryName; readonly operand: Expression }
   | { readonly op: 'convert'; readonly type: IntType; readonly name: 'wrap' | 'extend_s' | 'extend_u'; readonly operand: Expression };
 
-const BINARY = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr', 'div_s', 'div_u', 'rem_s', 'rem_u'] as const;
-const COMPARE = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
-const UNARY = ['clz', 'ctz', 'popcnt', 'eqz'] as const;
-type BinaryName = (typeof BINARY)[number];
-type CompareName = (typeof COMPARE)[number];
-type UnaryName = (typeof UNARY)[number];
+/** The binary operators expressions draw from (i32 and i64 alike). */
+export const BINARY_OPERATORS = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr', 'div_s', 'div_u', 'rem_s', 'rem_u'] as const;
+/** The comparisons expressions draw from. */
+export const COMPARISONS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
+/** The unary operators expressions draw from. */
+export const UNARY_OPERATORS = ['clz', 'ctz', 'popcnt', 'eqz'] as const;
+export type BinaryName = (typeof BINARY_OPERATORS)[number];
+export type CompareName = (typeof COMPARISONS)[number];
+export type UnaryName = (typeof UNARY_OPERATORS)[number];
 
 /** A generated module: `run(a: i32, b: i64) -> type`, the arguments to call it with, and what it gives. */
 export interface GeneratedWasm {
@@ -221,12 +224,12 @@ function expressionOf(type: IntType, depth: number): fc.Arbitrary<Expression> {
   const sub = (t: IntType) => expressionOf(t, depth - 1);
   const branches: fc.Arbitrary<Expression>[] = [
     leaf,
-    fc.tuple(fc.constantFrom(...BINARY), sub(type), sub(type)).map(([name, left, right]): Expression => ({ op: 'binary', type, name, left, right })),
+    fc.tuple(fc.constantFrom(...BINARY_OPERATORS), sub(type), sub(type)).map(([name, left, right]): Expression => ({ op: 'binary', type, name, left, right })),
     fc.tuple(fc.constantFrom('clz', 'ctz', 'popcnt' as const), sub(type)).map(([name, operand]): Expression => ({ op: 'unary', type, name, operand })),
   ];
   if (type === 'i32') {
     branches.push(
-      fc.tuple(fc.constantFrom('i32', 'i64' as const), fc.constantFrom(...COMPARE)).chain(([operand, name]) =>
+      fc.tuple(fc.constantFrom('i32', 'i64' as const), fc.constantFrom(...COMPARISONS)).chain(([operand, name]) =>
         fc.tuple(sub(operand), sub(operand)).map(([left, right]): Expression => ({ op: 'compare', type: 'i32', operand, name, left, right })),
       ),
       sub('i64').map((operand): Expression => ({ op: 'convert', type: 'i32', name: 'wrap', operand })),

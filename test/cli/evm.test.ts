@@ -165,7 +165,7 @@ describe('rwasm evm deploy and call over a world file', () => {
     expectOneLineError(await run('call', '--to', DEFAULT_SENDER, '--data', '0x123'), /--data: "0x123" is not hex bytes/);
     expectOneLineError(await run('call', '--to', '0x1234', '--data', SAY_HELLO_WORLD), /--to: "0x1234" is not a 20-byte address/);
     expectOneLineError(await run('call', '--data', SAY_HELLO_WORLD), /missing --to/);
-    expectOneLineError(await run('deploy', helloWorldBin, '--value', '-1'), /--value: "-1" is not a decimal or 0x-hex amount/);
+    expectOneLineError(await run('deploy', helloWorldBin, '--value=-1'), /--value: "-1" is not a decimal or 0x-hex amount/);
     expectOneLineError(await run('deploy', helloWorldBin, '--gas-limit', String(2n ** 64n)), /more than a u64/);
     expectOneLineError(await run('deploy', helloWorldBin, '--gas', '1'), /unknown option --gas/);
     expectOneLineError(await run('deploy', join(dir, 'missing.bin')), /cannot read .*missing\.bin: ENOENT/);

@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { replayStateTests, type ReplayResult } from '../../fluent/state-test.js';
-import { stringFlag, UsageError } from '../args.js';
-import { logJson, parseSubcommand, readingFile, readJsonFile, writeTextFile } from '../evm-options.js';
+import { parseCommand, UsageError } from '../args.js';
+import { logJson, readingFile, readJsonFile, writeTextFile } from '../evm-options.js';
 import { readInput, type ExitCode, type Io } from '../io.js';
 import { tierOf } from './run.js';
 
@@ -22,6 +22,13 @@ export const REPLAY_USAGE = `usage: rwasm evm replay <fixture.json> [--bytecode 
                    string), match, differences [{account, field, expected, got}]
   --tier T         auto|interpreter|compiled (default $RWASM_TIER, else auto)
 exit code 0 when every transaction matches, 1 when one does not or on bad input`;
+
+const REPLAY = {
+  name: 'evm replay',
+  usage: REPLAY_USAGE,
+  options: { bytecode: { type: 'string' }, dump: { type: 'string' }, json: { type: 'boolean' }, tier: { type: 'string' } },
+  positionals: { max: 1, described: 'one fixture file' },
+} as const;
 
 /** A fixture's code names are file names inside the bytecode folder, never paths out of it. */
 function bytecodeReader(dir: string): (name: string) => Uint8Array {
@@ -45,14 +52,13 @@ function textLines(r: ReplayResult): string[] {
 }
 
 export function replay(argv: string[], io: Io): ExitCode {
-  const args = parseSubcommand(argv, io, REPLAY_USAGE, ['bytecode', 'dump', 'json', 'tier']);
+  const args = parseCommand(argv, io, REPLAY);
   if (!args) return 0;
-  const [fixturePath, ...extra] = args.positionals;
+  const fixturePath = args.positionals[0];
   if (fixturePath === undefined) throw new UsageError('missing fixture file (rwasm evm replay <fixture.json>)');
-  if (extra.length > 0) throw new UsageError(`replay takes one fixture file, got ${args.positionals.length} arguments`);
-  const tier = tierOf(args, io);
-  const bytecodeDir = stringFlag(args, 'bytecode') ?? join(dirname(fixturePath), 'reusable-bytecode');
-  const dumpDir = stringFlag(args, 'dump');
+  const tier = tierOf(args.values.tier, io);
+  const bytecodeDir = args.values.bytecode ?? join(dirname(fixturePath), 'reusable-bytecode');
+  const dumpDir = args.values.dump;
 
   const fixture = readJsonFile(fixturePath);
   const results = readingFile(fixturePath, () => replayStateTests(fixture, bytecodeReader(bytecodeDir), { tier }));
@@ -77,7 +83,7 @@ export function replay(argv: string[], io: Io): ExitCode {
     }
   }
 
-  const json = args.flags.has('json');
+  const json = args.values.json === true;
   for (const r of results) io.out((json ? [JSON.stringify(line(r))] : textLines(r)).join('\n') + '\n');
   return results.every((r) => r.match) ? 0 : 1;
 }

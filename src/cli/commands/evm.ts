@@ -3,9 +3,9 @@
  * world kept in a JSON file, and the replay of recorded transactions (evm-replay.ts).
  */
 import { EvmTestHost, type HostResult, type TxOptions } from '../../fluent/test-host.js';
-import { stringFlag, UsageError, type ParsedArgs } from '../args.js';
-import { hex, loadWorld, logJson, logText, parseAddress, parseAmount, parseHexBytes, parseSubcommand, loadEvmRuntime, readInitCode, saveWorld } from '../evm-options.js';
-import type { ExitCode, Io } from '../io.js';
+import { parseCommand, UsageError, type OptionValues } from '../args.js';
+import { loadWorld, logJson, logText, parseAddress, parseAmount, parseHexBytes, loadEvmRuntime, readInitCode, saveWorld } from '../evm-options.js';
+import { hex, type ExitCode, type Io } from '../io.js';
 import { replay } from './evm-replay.js';
 import { tierOf } from './run.js';
 
@@ -45,50 +45,70 @@ commands:
                                   replay a state-test fixture's transactions, compare post states
 `;
 
-const TX_FLAGS = ['world', 'runtime', 'from', 'value', 'gas-limit', 'tier', 'json'];
+const TX_OPTIONS_SPEC = {
+  world: { type: 'string' },
+  runtime: { type: 'string' },
+  from: { type: 'string' },
+  value: { type: 'string' },
+  'gas-limit': { type: 'string' },
+  tier: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const DEPLOY = { name: 'evm deploy', usage: DEPLOY_USAGE, options: TX_OPTIONS_SPEC, positionals: { max: 1, described: 'one init code' } } as const;
+const CALL = {
+  name: 'evm call',
+  usage: CALL_USAGE,
+  options: { ...TX_OPTIONS_SPEC, to: { type: 'string' }, data: { type: 'string' } },
+  positionals: { max: 0, described: 'no arguments (the contract is --to ADDR, the calldata --data HEX)' },
+} as const;
+
+type TxValues = OptionValues<typeof TX_OPTIONS_SPEC>;
 
 const SUBCOMMANDS: Record<string, (argv: string[], io: Io) => ExitCode> = { deploy, call, replay };
 
+/** Hands `rwasm evm …` to its subcommand; `rwasm evm help deploy` is `rwasm evm deploy --help`. */
 export function evm(argv: string[], io: Io): ExitCode {
   const [command, ...rest] = argv;
+  if (command === 'help' && rest.length > 0) return evm([rest[0]!, '--help'], io);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out(EVM_USAGE);
     return command === undefined ? 1 : 0;
   }
-  const handler = SUBCOMMANDS[command];
+  const known = Object.hasOwn(SUBCOMMANDS, command);
+  if (!known && argv.some((arg) => arg === '--help' || arg === '-h')) return evm(['--help'], io);
+  if (command.startsWith('-')) throw new UsageError(`evm: unknown option ${command} (rwasm evm --help lists the commands)`);
+  const handler = known ? SUBCOMMANDS[command] : undefined;
   if (!handler) throw new UsageError(`unknown command evm ${command} (try rwasm evm --help)`);
   return handler(rest, io);
 }
 
 function deploy(argv: string[], io: Io): ExitCode {
-  const args = parseSubcommand(argv, io, DEPLOY_USAGE, TX_FLAGS);
+  const args = parseCommand(argv, io, DEPLOY);
   if (!args) return 0;
-  if (args.positionals.length > 1) throw new UsageError(`deploy takes one init code, got ${args.positionals.length} arguments`);
   const initCode = readInitCode(args.positionals[0]);
-  return transact(args, io, 'deploy', (host, tx) => host.deploy(initCode, tx));
+  return transact(args.values, io, 'deploy', (host, tx) => host.deploy(initCode, tx));
 }
 
 function call(argv: string[], io: Io): ExitCode {
-  const args = parseSubcommand(argv, io, CALL_USAGE, [...TX_FLAGS, 'to', 'data']);
+  const args = parseCommand(argv, io, CALL);
   if (!args) return 0;
-  if (args.positionals.length > 0) throw new UsageError(`call takes no arguments (got ${args.positionals[0]}): the contract is --to ADDR, the calldata --data HEX`);
-  const toText = stringFlag(args, 'to');
-  if (toText === undefined) throw new UsageError('missing --to ADDR');
-  const to = parseAddress(toText, '--to');
-  const data = parseHexBytes(stringFlag(args, 'data') ?? '', '--data');
-  return transact(args, io, 'call', (host, tx) => host.call({ ...tx, to, data }));
+  if (args.values.to === undefined) throw new UsageError('missing --to ADDR');
+  const to = parseAddress(args.values.to, '--to');
+  const data = parseHexBytes(args.values.data ?? '', '--data');
+  return transact(args.values, io, 'call', (host, tx) => host.call({ ...tx, to, data }));
 }
 
 type Sent = HostResult & { readonly address?: Uint8Array | undefined };
 
 /** One transaction over the world file: every option is checked before the world is read or written. */
-function transact(args: ParsedArgs, io: Io, kind: 'deploy' | 'call', send: (host: EvmTestHost, tx: TxOptions) => Sent): ExitCode {
-  const from = parseAddress(stringFlag(args, 'from') ?? DEFAULT_SENDER, '--from');
-  const value = parseAmount(stringFlag(args, 'value'), '--value', 256);
-  const gasLimit = parseAmount(stringFlag(args, 'gas-limit'), '--gas-limit', 64);
-  const tier = tierOf(args, io);
-  const worldPath = stringFlag(args, 'world') ?? DEFAULT_WORLD;
-  const runtime = loadEvmRuntime(args, io);
+function transact(values: TxValues, io: Io, kind: 'deploy' | 'call', send: (host: EvmTestHost, tx: TxOptions) => Sent): ExitCode {
+  const from = parseAddress(values.from ?? DEFAULT_SENDER, '--from');
+  const value = parseAmount(values.value, '--value', 256);
+  const gasLimit = parseAmount(values['gas-limit'], '--gas-limit', 64);
+  const tier = tierOf(values.tier, io);
+  const worldPath = values.world ?? DEFAULT_WORLD;
+  const runtime = loadEvmRuntime(values.runtime, io);
 
   const host = new EvmTestHost({ ...runtime, tier });
   loadWorld(worldPath, host.world);
@@ -97,7 +117,7 @@ function transact(args: ParsedArgs, io: Io, kind: 'deploy' | 'call', send: (host
   saveWorld(worldPath, host.world);
 
   const deployed = kind === 'deploy';
-  if (args.flags.has('json')) {
+  if (values.json) {
     const json = {
       status: result.status,
       exitCode: result.exitCode ?? null,

@@ -2,9 +2,17 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { listWastFiles, readSuiteFiles } from '../../../spec-tests/files.js';
 import { formatFileLine, formatTotals, runSuite } from '../../../spec-tests/suite.js';
-import { loadWat2Wasm } from '../../../spec-tests/wabt.js';
-import { checkFlags, parseArgs, UsageError } from '../args.js';
+import { parseCommand, UsageError } from '../args.js';
 import type { ExitCode, Io } from '../io.js';
+import { watParser } from '../program-input.js';
+
+export const SPEC_USAGE = `usage: rwasm spec [paths…] [--verbose]
+  runs WebAssembly spec-test scripts (.wast files, or folders of them) and prints per-file
+  counts and the totals; default: $RWASM_SPEC_TESTSUITE, else ../shared/spec-testsuite.
+  Needs the optional wabt package (npm install wabt). Exit code 0 when nothing failed.
+  --verbose   also list the skipped cases`;
+
+const SPEC = { name: 'spec', usage: SPEC_USAGE, options: { verbose: { type: 'boolean' } }, positionals: { max: Infinity, described: 'paths' } } as const;
 
 function suiteRoot(): string {
   const root = process.env.RWASM_SPEC_TESTSUITE ? resolve(process.env.RWASM_SPEC_TESTSUITE) : resolve('..', 'shared', 'spec-testsuite');
@@ -12,8 +20,8 @@ function suiteRoot(): string {
 }
 
 export async function spec(argv: string[], io: Io): Promise<ExitCode> {
-  const args = parseArgs(argv, new Set(['verbose']));
-  checkFlags(args, ['verbose']);
+  const args = parseCommand(argv, io, SPEC);
+  if (!args) return 0;
   const root = suiteRoot();
   let paths: string[];
   if (args.positionals.length === 0) {
@@ -32,11 +40,11 @@ export async function spec(argv: string[], io: Io): Promise<ExitCode> {
     const base = !inside.startsWith('..') && !inside.startsWith(sep) ? root : dirname(path);
     return readSuiteFiles(base, [path]);
   });
-  const wat2wasm = await loadWat2Wasm();
+  const wat2wasm = await watParser(io);
   const result = runSuite(files, wat2wasm, (file) => {
     io.out(formatFileLine(file) + '\n');
     for (const c of file.cases) {
-      if (c.status === 'failed' || (args.flags.has('verbose') && c.status === 'skipped')) {
+      if (c.status === 'failed' || (args.values.verbose && c.status === 'skipped')) {
         io.out(`  ${c.status === 'failed' ? 'FAIL' : 'skip'} line ${c.line} ${c.kind}: ${c.detail ?? ''}\n`);
       }
     }
