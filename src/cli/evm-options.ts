@@ -2,8 +2,8 @@
  * What the `rwasm evm` commands share: their inputs (hex, addresses, amounts, the EVM runtime,
  * JSON files, the world file) read with every value checked, and how their logs are printed.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { RwasmError, isRwasmError } from '../errors.js';
 import type { World, WorldLog } from '../fluent/world.js';
 import { ModuleCache } from '../runtime/module-cache.js';
@@ -59,12 +59,25 @@ export function loadEvmRuntime(runtimeFlag: string | undefined, io: Io): { evmRu
   if (path === undefined || path === '') {
     throw new UsageError('no EVM runtime: pass --runtime FILE or set RWASM_EVM_RUNTIME to an EVM runtime .rwasm (e.g. ../shared/fixtures/genesis/evm-runtime_<hash>.rwasm)');
   }
+  const stat = statSync(path, { throwIfNoEntry: false });
+  const key = stat ? `${resolve(path)}:${stat.size}:${stat.mtimeMs}` : undefined;
+  const loaded = key === undefined ? undefined : loadedRuntimes.get(key);
+  if (loaded) return loaded;
   const evmRuntime = readInput(path);
   const named = /(?:^|[^0-9a-fA-F])([0-9a-fA-F]{64})(?:[^0-9a-fA-F]|$)/.exec(basename(path))?.[1];
   const cache = new ModuleCache();
   const entry = readingFile(path, () => cache.load(evmRuntime, named, { verifyCodeHash: true }));
-  return { evmRuntime, codeHash: entry.codeHash, cache };
+  const runtime = { evmRuntime, codeHash: entry.codeHash, cache };
+  if (key !== undefined) loadedRuntimes.set(key, runtime);
+  return runtime;
 }
+
+/**
+ * Runtimes already read and hashed in this process, by path, size and modification time: a
+ * process that runs several commands (a test, a script calling `main`) hashes a megabyte once
+ * (3 s without a JIT).
+ */
+const loadedRuntimes = new Map<string, { evmRuntime: Uint8Array; codeHash: string; cache: ModuleCache }>();
 
 /** A JSON file, parsed (not yet checked: its reader does that). */
 export function readJsonFile(path: string): unknown {

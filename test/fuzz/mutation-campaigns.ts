@@ -7,8 +7,11 @@
  * - `wasm-compile`: mutated Wasm binaries (the C programs, the bench and test programs) through
  *   `compileWasm` under each configuration.
  * - `execute`: verified rWasm mutants (instructions replaced at random) of the compiled C
- *   programs, run with a fuel limit on a `Machine` on each tier (which must agree on the
- *   outcome and the fuel used) and through a `SystemRuntime`.
+ *   programs, run engine-metered with a fuel limit on a `Machine` on each tier (which must agree
+ *   on the outcome and the fuel used) and through a `SystemRuntime`. Engine-metered, because a
+ *   mutant may lose the program's own fuel checks (the soak's case 5559: a `BrIfEqz -1` loop with
+ *   no ConsumeFuel in it runs forever on a program-metered machine, here as in the reference):
+ *   only engine metering bounds raw rWasm that did not come from the compiler.
  * - `snapshot`: snapshots of suspended frames, mutated (with the checksum recomputed, so the
  *   mutation reaches the fields behind it), restored, and resumed with a fuel limit.
  */
@@ -16,6 +19,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  FuelCostTable,
   InstructionSet,
   Machine,
   ModuleCache,
@@ -245,7 +249,7 @@ function mutateInstructions(module: RwasmModule, random: CaseRandom): RwasmModul
   return new RwasmModule({ code, data: module.data, elem: module.elem, hint: module.hint, sourcePc: module.sourcePc });
 }
 
-// The C programs charge fuel per block (about 8 instructions per unit): 100k fuel is ~800k instructions a run.
+// Engine metering charges every instruction (1 fuel for most): 100k fuel is about 100k instructions on top of the program's own charges.
 const EXECUTE_FUEL = 100_000n;
 
 export const executeCampaign: MutationCampaign = (seed, index) => {
@@ -256,15 +260,15 @@ export const executeCampaign: MutationCampaign = (seed, index) => {
   return guarded(input, () => {
     const module = RwasmModule.decode(input, { verify: true });
     const runs = (['interpreter', 'compiled'] as const).map((tier) => {
-      const program = prepareProgram(module, { ...translationFor(tier) });
-      const machine = new Machine(program, { tier, fuelLimit: EXECUTE_FUEL });
+      const program = prepareProgram(module, { ...translationFor(tier), fuelCosts: FuelCostTable.DEFAULT });
+      const machine = new Machine(program, { tier, fuelLimit: EXECUTE_FUEL, fuelCosts: FuelCostTable.DEFAULT });
       const init = machine.instantiate();
       const outcome = init.status === 'returned' ? machine.run({ params: [n], resultWords: 1 }) : init;
       const results = outcome.status === 'returned' ? Array.from(outcome.results).join(' ') : '';
       return { kind: outcomeText(outcome), exact: `${outcomeText(outcome)}[${results}] fuel ${machine.fuelConsumed()}` };
     });
     if (runs[0]!.exact !== runs[1]!.exact) throw new Error(`the tiers disagree: interpreter ${runs[0]!.exact}, compiled ${runs[1]!.exact}`);
-    const runtime = SystemRuntime.create({ module, cache: new ModuleCache(), context: new RuntimeContext({ fuelLimit: EXECUTE_FUEL }) });
+    const runtime = SystemRuntime.create({ module, cache: new ModuleCache(), consumeFuel: true, context: new RuntimeContext({ fuelLimit: EXECUTE_FUEL }) });
     runtime.execute();
     return runs[0]!.kind;
   });

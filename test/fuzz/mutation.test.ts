@@ -32,4 +32,11 @@ describe.skipIf(tierPass)('mutation campaigns (fixed seed)', () => {
       expect(accepted).toBeLessThan(cases);
     }, 600_000);
   }
+
+  it('execute: a mutant that loses its fuel checks (seed 1 case 5559, a `BrIfEqz -1` loop) still ends out of fuel, within the limit', () => {
+    const result = MUTATION_CAMPAIGNS.execute!(1, 5559);
+    expect(result.failure).toBeUndefined();
+    expect(result.outcome).toBe('outOfFuel');
+  });
 });
+
