@@ -111,4 +111,18 @@ describeWithHostWasm('nested frames against @ethereumjs/vm', () => {
     await same({ from: alice.address, to: caller, data: calldata('codeFacts(address)', alice.address) });
     await same({ from: alice.address, to: caller, data: calldata('codeFacts(address)', hexBytes('00000000000000000000000000000000000f00d0')) });
   });
+
+  it('selfdestruct (EIP-6780): an older contract only gives its balance away; one created in the same transaction is gone', async () => {
+    const caller = await deploy('Caller');
+    const heir = hexBytes('00000000000000000000000000000000000be1e5');
+    const doomed = hexBytes((await same({ from: alice.address, data: contract('Nested.sol', 'Doomed').initCode, value: 100n })).created!);
+    expect((await same({ from: alice.address, to: doomed, data: calldata('destroy(address)', heir) })).status).toBe('success');
+    expect((await same({ from: alice.address, to: doomed, data: calldata('alive()') })).output).toBe(word(1n));
+    const reaper = await deploy('Reaper');
+    const made = await same({ from: alice.address, to: reaper, data: calldata('createAndDestroy(address)', heir), value: 50n });
+    const gone = hexBytes(made.output.slice(24));
+    await same({ from: alice.address, to: caller, data: calldata('codeFacts(address)', gone) });
+    await sameAccounts(doomed, heir, gone, reaper);
+  });
 });
+

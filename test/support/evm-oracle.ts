@@ -120,7 +120,8 @@ export class SideBySide {
       if (value !== 0n) oracle[slot] = value.toString(16);
     }
     // Slots only the oracle holds show as a count difference.
-    const dump = await (this.vm.stateManager as unknown as { dumpStorage(a: Address): Promise<Record<string, string>> }).dumpStorage(at);
+    const exists = (await this.vm.stateManager.getAccount(at)) !== undefined;
+    const dump = exists ? await (this.vm.stateManager as unknown as { dumpStorage(a: Address): Promise<Record<string, string>> }).dumpStorage(at) : {};
     const extra = Object.keys(dump).length - Object.keys(oracle).length;
     if (extra > 0) oracle['(slots rwasm-ts does not hold)'] = String(extra);
     return { ours, oracle };

@@ -99,3 +99,17 @@ contract Factory {
         try new Child{salt: salt}(v) returns (Child) { second = true; } catch { second = false; }
     }
 }
+
+contract Doomed {
+    constructor() payable {}
+    function destroy(address payable to) external { selfdestruct(to); }
+    function alive() external pure returns (uint256) { return 1; }
+}
+
+contract Reaper {
+    function createAndDestroy(address payable to) external payable returns (address doomed) {
+        Doomed d = new Doomed{value: msg.value}();
+        d.destroy(to);
+        doomed = address(d);
+    }
+}
