@@ -11,7 +11,8 @@
 //   @noble/hashes inside it (it is ESM-only, so requiring it would need require(esm), which
 //   CommonJS tooling such as jest does not have); each layer's entry re-exports its names from
 //   that bundle, so every class exists once. Type declarations are the ESM ones as .d.cts.
-// - The CLI as one Node bundle (dist/cli.js), wabt left to the user (an optional peer).
+// - The CLI as one Node bundle (dist/cli.js), wabt and wasm-tools (@bytecodealliance/jco-transpile)
+//   left to the user (optional peers).
 // - Type declarations per module (tsc).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -60,7 +61,7 @@ for (const layer of LAYERS.filter((layer) => layer !== 'testing')) {
   writeFileSync(join(outdir, 'cjs', layer, 'index.cjs'), source);
 }
 
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'cli.js'), format: 'esm', platform: 'node', external: [...NOBLE, 'wabt'] });
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'cli.js'), format: 'esm', platform: 'node', external: [...NOBLE, 'wabt', '@bytecodealliance/jco-transpile', '@bytecodealliance/jco-transpile/*'] });
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], { stdio: 'inherit' });
 copyDeclarationsAsCommonJs(outdir, join(outdir, 'cjs'));

@@ -3,7 +3,7 @@
 // `npm run programs`; test/runtime/programs.test.ts checks the two agree.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWat2Wasm } from '../spec-tests/wabt.js';
+import { loadWat2Wasm } from '../src/cli/wabt.js';
 
 const wat2wasm = await loadWat2Wasm();
 for (const dir of [join('test', 'runtime', 'programs'), join('bench', 'programs')]) {

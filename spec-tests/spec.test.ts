@@ -1,25 +1,25 @@
 /**
- * The WebAssembly spec testsuite, compiled by our compiler and run by our interpreter.
- * Needs wabt (the host's WebAssembly) to read module text, so it skips itself under --jitless.
+ * The WebAssembly spec testsuite, compiled by our compiler and run by our interpreter. Module
+ * text is read by wasm-tools, as `rwasm spec` does by default (wabt gives the same results on
+ * this testsuite). Both are WebAssembly, so this skips itself under --jitless.
  */
 import { beforeAll, expect, it } from 'vitest';
+import { readSuiteFiles } from '../src/cli/spec-files.js';
+import { loadWasmToolsParser } from '../src/cli/wasm-tools.js';
+import { formatFileLine, formatTotals, runSuite, type TextModuleParser } from '../src/spec/suite.js';
 import { describeWithHostWasm } from '../test/support/host-wasm.js';
 import { specTestsuiteDir } from '../test/support/shared.js';
-import { readSuiteFiles } from './files.js';
-import type { Wat2Wasm } from './runner.js';
-import { formatFileLine, formatTotals, runSuite } from './suite.js';
-import { loadWat2Wasm } from './wabt.js';
 
 describeWithHostWasm('WebAssembly spec testsuite', () => {
-  let wat2wasm: Wat2Wasm;
+  let parse: TextModuleParser;
   beforeAll(async () => {
-    wat2wasm = await loadWat2Wasm();
+    parse = await loadWasmToolsParser();
   });
 
-  it('passes every file with no failures (skips are listed in spec-tests/README.md)', () => {
+  it('passes every file with no failures (skips are listed in spec-tests/README.md)', async () => {
     const files = readSuiteFiles(specTestsuiteDir());
     expect(files.length).toBeGreaterThan(90);
-    const result = runSuite(files, wat2wasm);
+    const result = await runSuite(files, parse);
     const lines = result.files.map(formatFileLine);
     console.log([...lines, formatTotals(result)].join('\n'));
     const failures = result.files.flatMap((f) => f.cases.filter((c) => c.status === 'failed').map((c) => `${f.file}:${c.line} ${c.kind}: ${c.detail}`));

@@ -51,7 +51,9 @@ export type RwasmErrorCode =
   | 'MalformedSnapshot'
   | 'UnauthenticSnapshot'
   // Fluent's envelopes (src/fluent)
-  | 'MalformedEnvelope';
+  | 'MalformedEnvelope'
+  // WebAssembly spec-test scripts (src/spec)
+  | 'MalformedWastScript';
 
 export class RwasmError extends Error {
   readonly code: RwasmErrorCode;

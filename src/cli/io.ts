@@ -12,6 +12,8 @@ export interface Io {
    * `import('wabt')` when left out. Tests pass one that fails, as if it were not installed.
    */
   readonly importWabt?: () => Promise<unknown>;
+  /** The same for wasm-tools (@bytecodealliance/jco-transpile/wasm-tools), the text parser `rwasm spec` prefers. */
+  readonly importWasmTools?: () => Promise<unknown>;
 }
 
 export const processIo: Io = {

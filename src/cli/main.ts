@@ -32,7 +32,7 @@ commands:
                                         prints the exit code, output (hex) and fuel
   trace <file> [--limit N] [--json] [run options]
                                         the first N executed instructions (default 100)
-  spec [paths...] [--verbose]           the WebAssembly spec testsuite (needs the wabt package)
+  spec [paths...] [--verbose]           the WebAssembly spec testsuite (needs wasm-tools or wabt)
   evm deploy <0xINITCODE | file> [--world world.json] [--runtime FILE] [--json]
   evm call --to ADDR [--data HEX] [--world world.json] [--runtime FILE] [--json]
                                         EVM transactions on Fluent's EVM runtime over a world file

@@ -4,7 +4,7 @@
  * Wasm instead of failing on its magic.
  */
 import { basename } from 'node:path';
-import { WabtUnavailable, loadWat2Wasm, type WatParser } from '../../spec-tests/wabt.js';
+import { WabtUnavailable, loadWat2Wasm, type WatParser } from './wabt.js';
 import { UsageError } from './args.js';
 import { isWasm, readInput, readText, type Io } from './io.js';
 

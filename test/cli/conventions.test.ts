@@ -164,11 +164,26 @@ describe('without wabt', () => {
     const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, importWabt: missing });
     return { code, out, err };
   };
+  const withoutTextParsers = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, importWabt: missing, importWasmTools: missing });
+    return { code, out, err };
+  };
+  const facWast = () => join(sharedDir(), 'spec-testsuite', 'fac.wast');
 
   it('.wat input and rwasm spec say how to install it, in one line', async () => {
-    for (const argv of [['run', watPath], ['compile', watPath, '-o', join(dir, 'x.rwasm')], ['trace', watPath], ['spec', join(sharedDir(), 'spec-testsuite', 'fac.wast')]]) {
+    for (const argv of [['run', watPath], ['compile', watPath, '-o', join(dir, 'x.rwasm')], ['trace', watPath], ['spec', facWast(), '--text-parser', 'wabt']]) {
       expectOneLineError(await withoutWabt(...argv), /^rwasm: reading WebAssembly text \(\.wat\) needs the wabt package, which is not installed: npm install wabt\n$/);
     }
+    // rwasm spec prefers wasm-tools, and names both packages when neither is there (under
+    // --jitless wasm-tools says it has no WebAssembly to run on, before it is imported).
+    const wasmToolsMissing = HOST_HAS_WEBASSEMBLY ? 'wasm-tools is not installed: npm install @bytecodealliance/jco-transpile' : 'wasm-tools .*this process has none \\(--jitless\\?\\)';
+    expectOneLineError(
+      await withoutTextParsers('spec', facWast()),
+      new RegExp(`^rwasm: rwasm spec reads module text with wasm-tools or wabt, and neither loads: ${wasmToolsMissing}; .*npm install wabt\n$`),
+    );
+    expectOneLineError(await withoutTextParsers('spec', facWast(), '--text-parser', 'wasm-tools'), new RegExp(`^rwasm: ${wasmToolsMissing}\n$`));
     // Binary input never needs it.
     expect(JSON.parse((await withoutWabt('run', programPath, '--json')).out)).toMatchObject({ results: [42] });
   });

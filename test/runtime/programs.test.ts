@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
-import { loadWat2Wasm } from '../../spec-tests/wabt.js';
-import type { Wat2Wasm } from '../../spec-tests/runner.js';
+import { loadWat2Wasm } from '../../src/cli/wabt.js';
+import type { Wat2Wasm } from '../../src/spec/runner.js';
 import { describeWithHostWasm } from '../support/host-wasm.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -10,7 +10,7 @@ import {
   WastSyntaxError,
   type WastCommand,
   type WastExpected,
-} from '../../spec-tests/wast/index.js';
+} from '../../src/spec/wast/index.js';
 import {
   checkRounding,
   dyadicToDecimal,

@@ -9,7 +9,7 @@ import {
   type SExpr,
   type StringToken,
   type Token,
-} from '../../spec-tests/wast/index.js';
+} from '../../src/spec/wast/index.js';
 import { hexBytes } from './support.js';
 
 function summary(tokens: Token[]): string[] {

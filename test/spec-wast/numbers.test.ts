@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseI32, parseI64, parseU32, parseWast, WastSyntaxError } from '../../spec-tests/wast/index.js';
+import { parseI32, parseI64, parseU32, parseWast, WastSyntaxError } from '../../src/spec/wast/index.js';
 
 /** Inserts `_` between some pairs of adjacent digits. */
 function withSeparators(digits: string, mask: number): string {

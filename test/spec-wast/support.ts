@@ -2,7 +2,7 @@
 import { relative, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listWastFiles } from '../../spec-tests/files.js';
+import { listWastFiles } from '../../src/cli/spec-files.js';
 import { specTestsuiteDir } from '../support/shared.js';
 
 /** Every `*.wast` under the testsuite (proposals included), relative to it, sorted. */

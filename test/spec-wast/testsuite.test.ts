@@ -1,7 +1,7 @@
 import { describeWithHostWasm } from '../support/host-wasm.js';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
-import { encodeUtf8, parseWast, type WastCommand, type WastCommandKind } from '../../spec-tests/wast/index.js';
+import { encodeUtf8, parseWast, type WastCommand, type WastCommandKind } from '../../src/spec/wast/index.js';
 import { readWast, wastFiles } from './support.js';
 
 interface Form {

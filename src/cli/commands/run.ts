@@ -12,7 +12,7 @@ import { trapMessage, trapName } from '../../format/trap-codes.js';
 import { f32FromBits, f64FromWords } from '../../interpreter/fpu.js';
 import { Machine, type RunOutcome, type TraceHook } from '../../interpreter/machine.js';
 import type { Tier } from '../../compiled/index.js';
-import { parseF32Bits, parseF64Bits, parseI32, parseI64 } from '../../../spec-tests/wast/index.js';
+import { parseF32Bits, parseF64Bits, parseI32, parseI64 } from '../../spec/wast/index.js';
 import { parseCommand, UsageError, type OptionValues } from '../args.js';
 import { hex, isWasm, type ExitCode, type Io } from '../io.js';
 import { readProgram } from '../program-input.js';

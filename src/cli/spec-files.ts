@@ -1,7 +1,7 @@
-/** Lists the `.wast` scripts under a testsuite root (top level and proposals/*), sorted. */
+/** The `.wast` scripts of a folder, found and read for `rwasm spec` (and the tests): every one under it, sorted. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { SuiteFile } from './suite.js';
+import type { SuiteFile } from '../spec/suite.js';
 
 export function listWastFiles(root: string): string[] {
   const found: string[] = [];

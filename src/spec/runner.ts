@@ -2,20 +2,22 @@
  * Runs WebAssembly spec-test scripts against our compiler and interpreter: each module is
  * compiled to rWasm (FPU on, configured like the reference's e2e harness), instantiated in a
  * Machine, and every assertion is checked as the spec says. Text modules are turned into
- * binaries by a caller-supplied `wat2wasm` (the wabt package); nothing else comes from outside.
+ * binaries by a caller-supplied `wat2wasm` (a text-format parser); nothing else comes from outside.
  */
-import { RwasmError } from '../src/errors.js';
-import { compileWasm } from '../src/compiler/compile.js';
-import { validateWasm } from '../src/compiler/validate.js';
-import { ExternalKind, parseModule, type WasmModule } from '../src/compiler/wasm/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, type FuncType, type ValueType } from '../src/compiler/wasm/types.js';
-import { ImportLinker, type ImportEntry, type ValType } from '../src/format/import-linker.js';
-import { ins } from '../src/format/instructions.js';
-import { TrapCode, trapMessage } from '../src/format/trap-codes.js';
-import { Machine, type RunOutcome } from '../src/interpreter/machine.js';
-import type { HostFunction } from '../src/interpreter/host.js';
-import { parseWast, type WastAction, type WastCommand, type WastExpected, type WastModule, type WastValue } from './wast/index.js';
+import { RwasmError } from '../errors.js';
+import { compileWasm } from '../compiler/compile.js';
+import { validateWasm } from '../compiler/validate.js';
+import { ExternalKind, parseModule, type WasmModule } from '../compiler/wasm/module.js';
+import { F32, F64, FUNCREF, I32, I64, type FuncType, type ValueType } from '../compiler/wasm/types.js';
+import { ImportLinker, type ImportEntry, type ValType } from '../format/import-linker.js';
+import { ins } from '../format/instructions.js';
+import { TrapCode, trapMessage } from '../format/trap-codes.js';
+import { Machine, type RunOutcome } from '../interpreter/machine.js';
+import type { HostFunction } from '../interpreter/host.js';
+import { CaseKeys } from './case-key.js';
+import { compareResults, wordsOfValue } from './results.js';
 import { skipReason } from './skips.js';
+import { parseWastEntries, WastSyntaxError, type WastAction, type WastCommand, type WastEntry, type WastModule } from './wast/index.js';
 
 /** Text → binary; throws when the text is not a module it can encode. */
 export type Wat2Wasm = (text: string) => Uint8Array;
@@ -116,51 +118,115 @@ class InstantiationTrap extends Error {
   }
 }
 
+/** What a module (an instance) command leaves behind for the commands after it. */
+function instanceName(command: WastCommand): string | undefined {
+  return command.kind === 'module' ? command.module.id : command.kind === 'module_instance' ? command.instance : undefined;
+}
+
 class ScriptRunner {
   private readonly named = new Map<string, Instance>();
   private readonly registered = new Map<string, Instance>();
+  private readonly definitions = new Map<string, WastModule>();
+  private lastDefinition: WastModule | undefined;
   private last: Instance | undefined;
   private nextSyscall = FIRST_LINKED_SYSCALL;
   private readonly results: CaseResult[] = [];
   private lastSkipped: string | undefined;
   private readonly skippedNames = new Map<string, string>();
+  private lastDefinitionSkipped: string | undefined;
+  private readonly skippedDefinitions = new Map<string, string>();
 
   constructor(
     private readonly file: string,
     private readonly wat2wasm: Wat2Wasm,
   ) {}
 
-  run(commands: readonly WastCommand[]): FileResult {
-    for (const command of commands) {
-      const skip = skipReason(this.file, command) ?? this.dependsOnSkipped(command);
-      if (skip !== undefined) {
-        this.record(command, 'skipped', skip);
-        if (command.kind === 'module') {
-          // Later commands that act on this module are skipped too, naming it.
-          const why = `acts on the module at line ${command.line}, which is skipped`;
+  run(source: string, entries: readonly WastEntry[]): FileResult {
+    const keys = new CaseKeys();
+    for (const entry of entries) {
+      const key = keys.next(source, entry.start, entry.end);
+      if (entry.kind === 'unparsed') {
+        this.results.push({ line: entry.line, kind: 'unparsed', status: 'failed', detail: `not a command the runner reads: ${entry.error.reason}` });
+        // A module that could not be read leaves no module to act on, rather than the one before it.
+        if (/^\(\s*module\b/.test(source.slice(entry.start, entry.end))) {
           this.last = undefined;
-          this.lastSkipped = why;
-          if (command.module.id) this.skippedNames.set(command.module.id, why);
+          this.lastSkipped = undefined;
         }
         continue;
       }
-      if (command.kind === 'module') {
-        this.lastSkipped = undefined;
-        if (command.module.id) this.skippedNames.delete(command.module.id);
-      }
-      try {
-        const failure = this.execute(command);
-        this.record(command, failure === undefined ? 'passed' : 'failed', failure);
-      } catch (error) {
-        this.record(command, 'failed', `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-      }
+      this.runCommand(entry.command, key);
     }
     const count = (status: CaseStatus) => this.results.filter((r) => r.status === status).length;
     return { file: this.file, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), cases: this.results };
   }
 
+  private runCommand(command: WastCommand, key: string): void {
+    const skip = skipReason(this.file, key, command, () => this.importsTableOrMemory(command)) ?? this.dependsOnSkipped(command);
+    if (skip !== undefined) {
+      this.record(command, 'skipped', skip);
+      this.rememberSkipped(command);
+      return;
+    }
+    // Until it succeeds, a module command replaces the module before it: the commands after a
+    // module that fails have none to act on, rather than acting on an earlier one.
+    if (command.kind === 'module' || command.kind === 'module_instance') {
+      this.last = undefined;
+      this.lastSkipped = undefined;
+      const name = instanceName(command);
+      if (name) {
+        this.named.delete(name);
+        this.skippedNames.delete(name);
+      }
+    } else if (command.kind === 'module_definition') {
+      this.lastDefinition = undefined;
+      this.lastDefinitionSkipped = undefined;
+      if (command.module.id) {
+        this.definitions.delete(command.module.id);
+        this.skippedDefinitions.delete(command.module.id);
+      }
+    }
+    try {
+      const failure = this.execute(command);
+      this.record(command, failure === undefined ? 'passed' : 'failed', failure);
+    } catch (error) {
+      this.record(command, 'failed', `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    }
+  }
+
+  /** Later commands that act on a skipped module (or instantiate a skipped definition) are skipped too, naming it. */
+  private rememberSkipped(command: WastCommand): void {
+    const why = `acts on the module at line ${command.line}, which is skipped`;
+    if (command.kind === 'module' || command.kind === 'module_instance') {
+      this.last = undefined;
+      this.lastSkipped = why;
+      const name = instanceName(command);
+      if (name) this.skippedNames.set(name, why);
+    } else if (command.kind === 'module_definition') {
+      this.lastDefinition = undefined;
+      this.lastDefinitionSkipped = why;
+      if (command.module.id) this.skippedDefinitions.set(command.module.id, why);
+    }
+  }
+
+  /** Whether the module a command instantiates imports a table or a memory; a module that does not read is left to fail when run. */
+  private importsTableOrMemory(command: WastCommand): boolean {
+    const module =
+      command.kind === 'module_instance' ? (command.definition === undefined ? this.lastDefinition : this.definitions.get(command.definition))
+      : 'module' in command ? command.module
+      : undefined;
+    if (module === undefined || typeof module === 'string') return false; // a register names its module
+    try {
+      return parseModule(this.binaryOf(module)).imports.some((imp) => imp.kind === ExternalKind.Table || imp.kind === ExternalKind.Memory);
+    } catch {
+      return false;
+    }
+  }
+
   /** Why a command is skipped because the module it needs was skipped. */
   private dependsOnSkipped(command: WastCommand): string | undefined {
+    if (command.kind === 'module_instance') {
+      return command.definition === undefined ? this.lastDefinitionSkipped : this.skippedDefinitions.get(command.definition);
+    }
     const target =
       command.kind === 'register' ? { module: command.module }
       : 'action' in command ? { module: command.action.module }
@@ -182,6 +248,21 @@ class ScriptRunner {
         if (command.module.id) this.named.set(command.module.id, instance);
         return undefined;
       }
+      case 'module_definition': {
+        // Defined, not instantiated: it has to be a valid module; its imports are resolved per instance.
+        validateWasm(this.binaryOf(command.module));
+        this.lastDefinition = command.module;
+        if (command.module.id) this.definitions.set(command.module.id, command.module);
+        return undefined;
+      }
+      case 'module_instance': {
+        const definition = command.definition === undefined ? this.lastDefinition : this.definitions.get(command.definition);
+        if (!definition) return `no module definition ${command.definition ?? '(last)'} to instantiate`;
+        const instance = this.instantiate(definition);
+        this.last = instance;
+        if (command.instance) this.named.set(command.instance, instance);
+        return undefined;
+      }
       case 'register': {
         const instance = command.module ? this.named.get(command.module) : this.last;
         if (!instance) return `register: no module ${command.module ?? '(last)'}`;
@@ -197,6 +278,24 @@ class ScriptRunner {
         if (typeof result === 'string') return result;
         if (result.status !== 'values') return `expected values, got trap: ${result.message}`;
         return compareResults(result.values, command.expected);
+      }
+      case 'assert_exception': {
+        // rWasm has no exception handling: a module that throws does not compile, so this
+        // holds only if the action could somehow end in an exception, which it cannot.
+        const result = this.perform(command.action);
+        if (typeof result === 'string') return result;
+        return result.status === 'trap' ? `expected an exception, got trap "${result.message}"` : `expected an exception, got ${JSON.stringify(result.values.map(String))}`;
+      }
+      case 'assert_malformed_custom':
+      case 'assert_invalid_custom': {
+        // Custom-section annotations are checked by the text parser or not at all: rWasm, like
+        // Wasm engines, ignores custom sections.
+        try {
+          this.binaryOf(command.module);
+        } catch {
+          return undefined;
+        }
+        return `the text parser accepted the module ("${command.message}" expected), and custom sections are not checked when compiling`;
       }
       case 'assert_trap':
       case 'assert_exhaustion': {
@@ -248,6 +347,7 @@ class ScriptRunner {
   }
 
   private binaryOf(module: WastModule): Uint8Array {
+    if (module.kind === 'quote' && module.invalidUtf8) throw new RwasmError('MalformedWastScript', 'malformed UTF-8 encoding in the quoted module text');
     return module.kind === 'binary' ? module.bytes : this.wat2wasm(module.text);
   }
 
@@ -407,69 +507,33 @@ class ScriptRunner {
   }
 }
 
-function wordsOfValue(value: WastValue): number[] {
-  switch (value.type) {
-    case 'i32':
-      return [value.value >>> 0];
-    case 'f32':
-      return [value.bits >>> 0];
-    case 'i64':
-      return [Number(value.value & 0xffffffffn), Number((value.value >> 32n) & 0xffffffffn)];
-    case 'f64':
-      return [Number(value.bits & 0xffffffffn), Number((value.bits >> 32n) & 0xffffffffn)];
-    default:
-      // null is 0; the harness passes externref N as N + 1, 0 being null
-      return [value.ref === null ? 0 : (value.ref + 1) >>> 0];
-  }
-}
-
-function matches(actual: bigint, expected: WastExpected): boolean {
-  switch (expected.type) {
-    case 'either':
-      return expected.options.some((option) => matches(actual, option));
-    case 'i32':
-      return actual === BigInt(expected.value >>> 0);
-    case 'i64':
-      return actual === BigInt.asUintN(64, expected.value);
-    case 'f32':
-      if ('nan' in expected) {
-        const bits = Number(actual) & 0x7fffffff;
-        return expected.nan === 'canonical' ? bits === 0x7fc00000 : (bits & 0x7fc00000) === 0x7fc00000;
-      }
-      return actual === BigInt(expected.bits >>> 0);
-    case 'f64':
-      if ('nan' in expected) {
-        const bits = actual & 0x7fffffffffffffffn;
-        return expected.nan === 'canonical' ? bits === 0x7ff8000000000000n : (bits & 0x7ff8000000000000n) === 0x7ff8000000000000n;
-      }
-      return actual === expected.bits;
-    case 'funcref':
-    case 'externref':
-      if (expected.ref === 'any') return actual !== 0n;
-      if (expected.ref === null) return actual === 0n;
-      return actual === BigInt(expected.ref + 1);
-  }
-}
-
-function compareResults(actual: bigint[], expected: WastExpected[]): string | undefined {
-  if (actual.length !== expected.length) return `expected ${expected.length} results, got ${actual.length}`;
-  for (let i = 0; i < actual.length; i++) {
-    if (!matches(actual[i]!, expected[i]!)) {
-      return `result ${i}: expected ${JSON.stringify(expected[i], (_, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}, got 0x${actual[i]!.toString(16)}`;
-    }
-  }
-  return undefined;
-}
-
 function describe(error: unknown): string {
   if (error instanceof RwasmError) return `${error.code}: ${error.message}`;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
 
-/** Runs one `.wast` script; `file` is its path relative to the testsuite root (for skips). */
-export function runWast(file: string, source: string, wat2wasm: Wat2Wasm): FileResult {
-  return new ScriptRunner(file, wat2wasm).run(parseWast(source));
+/** The result of a file that could not be split into commands at all (a bad token, unbalanced parentheses). */
+export function unreadableFile(file: string, error: WastSyntaxError): FileResult {
+  return { file, passed: 0, failed: 1, skipped: 0, cases: [{ line: error.line, kind: 'script', status: 'failed', detail: `the script does not parse: ${error.reason}` }] };
 }
 
-export { EXTERNREF };
+/**
+ * Runs a script already split into entries (`parseWastEntries`); `file` is its name (the
+ * f32/f64 skip rule reads its base name). A form that did not parse fails on its own.
+ */
+export function runWastEntries(file: string, source: string, entries: readonly WastEntry[], wat2wasm: Wat2Wasm): FileResult {
+  return new ScriptRunner(file, wat2wasm).run(source, entries);
+}
+
+/** Runs one `.wast` script with a synchronous text parser; a script that does not parse is one failed case. */
+export function runWast(file: string, source: string, wat2wasm: Wat2Wasm): FileResult {
+  let entries: WastEntry[];
+  try {
+    entries = parseWastEntries(source);
+  } catch (error) {
+    if (error instanceof WastSyntaxError) return unreadableFile(file, error);
+    throw error;
+  }
+  return runWastEntries(file, source, entries, wat2wasm);
+}

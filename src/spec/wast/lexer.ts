@@ -56,6 +56,9 @@ const IDCHAR: boolean[] = (() => {
   return table;
 })();
 
+/** Characters the text format reserves: outside annotations they are an error. */
+const RESERVED_PUNCTUATION = ',[]{}';
+
 export function isIdChar(code: number): boolean {
   return code < 128 && IDCHAR[code]!;
 }
@@ -186,9 +189,15 @@ export function tokenize(source: string): Token[] {
     return source.slice(s, i);
   };
 
-  /** After an atom, id or string the next token must be separated from it. */
+  // Lists open inside an annotation `(@name …)`, the annotation's own included. Its contents
+  // are dropped by the S-expression grouping, and the text format lets it hold any "reserved"
+  // run of characters (idchars, strings and `,;[]{}` unseparated, as annotations.wast tests), so
+  // inside one only the parentheses, strings and comments are tracked.
+  let annotationDepth = 0;
+
+  /** After an atom, id or string the next token must be separated from it (outside annotations). */
   const expectSeparator = (): void => {
-    if (i >= n) return;
+    if (i >= n || annotationDepth > 0) return;
     const c = source.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x28 || c === 0x29) return;
     if (c === 0x3b && source.charCodeAt(i + 1) === 0x3b) return;
@@ -213,7 +222,13 @@ export function tokenize(source: string): Token[] {
     }
     // Line comment: `;;` up to the end of the line.
     if (c === 0x3b) {
-      if (source.charCodeAt(i + 1) !== 0x3b) fail(line, 'unexpected ";"');
+      if (source.charCodeAt(i + 1) !== 0x3b) {
+        if (annotationDepth > 0) {
+          i++;
+          continue;
+        }
+        fail(line, 'unexpected ";"');
+      }
       while (i < n && source.charCodeAt(i) !== 0x0a) i++;
       continue;
     }
@@ -253,16 +268,26 @@ export function tokenize(source: string): Token[] {
         } else {
           name = readWord();
         }
-        if (name.length === 0) fail(tokLine, 'annotation without a name');
+        if (name.length === 0) {
+          if (annotationDepth === 0) fail(tokLine, 'annotation without a name');
+          // `(@)` or `(@ x)` inside an annotation: a list holding the reserved token `@`.
+          i = start + 1;
+          annotationDepth++;
+          tokens.push({ kind: 'lparen', start, end: i, line: tokLine });
+          continue;
+        }
         tokens.push({ kind: 'annot', name, start, end: i, line: tokLine });
+        annotationDepth++;
         expectSeparator();
         continue;
       }
+      if (annotationDepth > 0) annotationDepth++;
       tokens.push({ kind: 'lparen', start: i, end: i + 1, line });
       i++;
       continue;
     }
     if (c === 0x29) {
+      if (annotationDepth > 0) annotationDepth--;
       tokens.push({ kind: 'rparen', start: i, end: i + 1, line });
       i++;
       continue;
@@ -294,6 +319,10 @@ export function tokenize(source: string): Token[] {
         tokens.push({ kind: 'atom', text: word, start, end: i, line: tokLine });
       }
       expectSeparator();
+      continue;
+    }
+    if (annotationDepth > 0 && RESERVED_PUNCTUATION.includes(source[i]!)) {
+      i++;
       continue;
     }
     fail(line, `unexpected ${describeChar(source, i)}`);

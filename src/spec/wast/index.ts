@@ -7,15 +7,18 @@
  * package, pass `encodeUtf8(text)` rather than the JS string — wabt's JS binding mis-encodes
  * non-ASCII strings (names.wast's exports would be rejected as invalid UTF-8).
  */
-export { parseWast } from './parser.js';
+export { parseWast, parseWastEntries } from './parser.js';
 export type {
+  V128Shape,
   WastAction,
   WastCommand,
   WastCommandKind,
+  WastEntry,
   WastExpected,
+  WastLane,
   WastModule,
   WastValue,
-} from './parser.js';
+} from './types.js';
 export { WastSyntaxError } from './errors.js';
 export { tokenize, stringTokenText, isIdChar } from './lexer.js';
 export type { AnnotationToken, AtomToken, IdToken, ParenToken, StringToken, Token } from './lexer.js';
