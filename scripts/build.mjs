@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
 const outdir = values.outdir;
-const LAYERS = ['format', 'compiler', 'interpreter', 'runtime', 'fluent', 'testing'];
+const LAYERS = ['format', 'compiler', 'interpreter', 'runtime', 'fluent', 'testing', 'webassembly'];
 const NOBLE = ['@noble/hashes', '@noble/hashes/*'];
 
 rmSync(outdir, { recursive: true, force: true });
@@ -47,7 +47,10 @@ await build({ ...common, entryPoints: ['src/index.ts'], outfile: join(outdir, 'c
 // the CommonJS bundle itself.
 const libraryBundle = { name: 'library-bundle', setup: (b) => b.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: '../index.cjs', external: true })) };
 await build({ ...common, entryPoints: ['src/testing/index.ts'], outfile: join(outdir, 'cjs/testing/index.cjs'), format: 'cjs', platform: 'neutral', external: ['fast-check'], plugins: [libraryBundle] });
-for (const layer of LAYERS.filter((layer) => layer !== 'testing')) {
+// rwasm-ts/webassembly is not part of the root entry (its Table and Memory are the JS API's, not
+// the interpreter's), so its CommonJS form is a bundle of its own.
+await build({ ...common, entryPoints: ['src/webassembly/index.ts'], outfile: join(outdir, 'cjs/webassembly/index.cjs'), format: 'cjs', platform: 'neutral' });
+for (const layer of LAYERS.filter((layer) => layer !== 'testing' && layer !== 'webassembly')) {
   const names = esm.metafile.outputs[relative(process.cwd(), join(outdir, layer, 'index.js'))]?.exports;
   if (!names) throw new Error(`esbuild's metafile lists no exports for ${layer}`);
   const source = [
