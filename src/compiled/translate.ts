@@ -431,7 +431,9 @@ function translateCall(source: TranslationSource, o: Scanned, next: number, goTo
   // on the call stack above csp, and its `Return 0` pops it.
   const landing = ipOfPc[returnPc >>> 0]!;
   const byInterpreter = `{ registers[${REGISTER_SP}] = sp; registers[${REGISTER_CSP}] = csp + 1; return ${source.returnOp}; }`;
-  if (landing >= 0) lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! >>> 0}) ${byInterpreter}`);
+  // The limit compares signed: a region whose StackChecks ask for more than the stack holds has
+  // limit -1, which no height passes (read unsigned it would pass every height).
+  if (landing >= 0) lines.push(`if (((sp + ${code[landing - 2]! | 0}) >>> 0) > ${code[landing - 1]! | 0}) ${byInterpreter}`);
   lines.push(landing < 0 ? byInterpreter : landing === next ? '' : goTo(landing));
   lines.push('}');
   return lines.join(' ');
@@ -599,7 +601,8 @@ function translateOp(code: Int32Array, o: Scanned, goTo: (ip: number) => string,
       return goTo(w(1));
     case Op.JumpRebase:
       // Into another region: its range check, else the interpreter's slow path from here.
-      return `{ const base = sp + ${w(2)}; if (((base + ${w(3)}) >>> 0) > ${w(4) >>> 0}) ${leave(o.ip)} ${FLUSH} sp = base; ${RELOAD} ${goTo(w(1))} }`;
+      // (The limit compares signed, as at a call's landing: -1 passes no height.)
+      return `{ const base = sp + ${w(2)}; if (((base + ${w(3)}) >>> 0) > ${w(4) | 0}) ${leave(o.ip)} ${FLUSH} sp = base; ${RELOAD} ${goTo(w(1))} }`;
     case Op.BrNez:
       return `if (${s(1)} !== 0) ${goTo(w(2))}`;
     case Op.BrEqz:

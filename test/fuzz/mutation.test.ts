@@ -38,5 +38,11 @@ describe.skipIf(tierPass)('mutation campaigns (fixed seed)', () => {
     expect(result.failure).toBeUndefined();
     expect(result.outcome).toBe('outOfFuel');
   });
+
+  it('execute: a StackCheck no stack can pass, in a block the compiled code reaches (seed 1 case 91872), traps StackOverflow on both tiers', () => {
+    const result = MUTATION_CAMPAIGNS.execute!(1, 91872);
+    expect(result.failure).toBeUndefined();
+    expect(result.outcome).toBe('trapped:StackOverflow');
+  });
 });
 
