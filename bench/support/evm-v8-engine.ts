@@ -63,6 +63,9 @@ export function v8FrameEngine(rwasmBytes: Uint8Array): FrameEngine {
   };
 
   return {
+    reset() {
+      instance = undefined;
+    },
     start(frame): FrameSession {
       const segment = (answer: Uint8Array): SegmentResult => {
         instance ??= new api.Instance(module, imports);

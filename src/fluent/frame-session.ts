@@ -38,6 +38,8 @@ export interface FrameStart {
 
 export interface FrameEngine {
   start(frame: FrameStart): FrameSession;
+  /** Drops the engine's instance, so the next frame starts on fresh memory (called where a block would start). */
+  reset?(): void;
 }
 
 /** rwasm-ts's own engine: a SystemRuntime per frame over the cached instance of the module. */

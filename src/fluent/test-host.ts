@@ -110,6 +110,7 @@ export class EvmTestHost {
     // starts every block, so a transaction's gas does not depend on the ones before it (an
     // engine-metered runtime's would: its guest's memory grows once per instance).
     (this.options.cache ?? defaultModuleCache).resetInstances();
+    this.options.evmEngine?.reset?.();
     const result = executeTransaction(
       this.world,
       this.block,
