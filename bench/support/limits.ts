@@ -77,6 +77,13 @@ export const LIMIT_CASES: readonly LimitCase[] = [
     fresh: true,
   },
   {
+    name: 'memory.grow by 1 page past 1 GiB',
+    work: '1024 grows from 16384 pages (1 GiB) on, towards the 2 GiB cap',
+    wat: `(module (memory ${MAX_ALLOWED_MEMORY_PAGES / 2}) ${loop('(drop (memory.grow (i32.const 1)))')})`,
+    n: FULL_MEMORY_PAGES,
+    fresh: true,
+  },
+  {
     name: 'memory.fill',
     work: 'fill 64 MiB',
     wat: `(module (memory ${FULL_MEMORY_PAGES}) ${loop(`(memory.fill (i32.const 0) (local.get $i) (i32.const ${64 * MIB}))`)})`,

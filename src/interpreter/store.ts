@@ -14,13 +14,22 @@ export const MAX_TABLE_SIZE = 1024;
 export const MAX_TABLES = 100;
 
 const GROWTH_FACTOR = 4;
+/**
+ * Past this many pages the buffer is reserved at the cap in one step. A fresh buffer's untouched
+ * pages are never committed by the system, so the reserve costs address space, not memory; what
+ * it saves is the copy: growing on towards 2 GiB would otherwise move up to 1 GiB of live contents
+ * (seconds of work) for a few fuel.
+ */
+const RESERVE_CAP_FROM_PAGES = 1024;
 
 /**
  * Linear memory with room to grow: the buffer holds `capacity` pages and grows fourfold when a
- * grow does not fit, so growing page by page costs amortised O(1) per page (each page is copied
- * at most a third of a time on average), bounded by the fuel of the program that asks.
- * `bytes` views exactly the live pages; `view` spans the whole buffer and is replaced only when
- * the buffer moves (accesses are bounds-checked against `bytes.length` first).
+ * grow does not fit (and straight to the cap once that passes 64 MiB), so growing page by page
+ * costs amortised O(1) per page and no grow ever copies more than 16 MiB when the host gives the
+ * reserve. `bytes` views exactly the live pages; `view` spans the whole buffer and is replaced
+ * only when the buffer moves (accesses are bounds-checked against `bytes.length` first).
+ * (A resizable `ArrayBuffer` would avoid the copies too, but views over one run several times
+ * slower in V8's optimised code, and the hot path reads them on every load and store.)
  */
 export class LinearMemory {
   bytes: Uint8Array = new Uint8Array(0);
@@ -49,11 +58,15 @@ export class LinearMemory {
     const desired = current + delta;
     if (desired > WASM_MAX_PAGES || desired > this.maxPages) return -1;
     if (desired > this.capacityPages) {
-      // Reserve room, never past the cap; when the host cannot give that much, ask for exactly
-      // what is needed before giving up like the reference's failed reserve. (The reserve is
-      // not touched, so the system commits its pages only once the program grows into them.)
-      const reserve = Math.min(Math.max(desired, this.capacityPages * GROWTH_FACTOR), this.maxPages);
-      if (!this.moveTo(reserve) && !this.moveTo(desired)) return -1;
+      // Reserve room, never past the cap; when the host cannot give that much, ask for less,
+      // down to exactly what is needed, before giving up like the reference's failed reserve.
+      // (The reserve is not touched, so the system commits its pages only once the program
+      // grows into them.)
+      const geometric = Math.min(Math.max(desired, this.capacityPages * GROWTH_FACTOR), this.maxPages);
+      const reserve = geometric >= RESERVE_CAP_FROM_PAGES ? this.maxPages : geometric;
+      if (!this.moveTo(reserve) && !(geometric < reserve && this.moveTo(geometric)) && !(desired < geometric && this.moveTo(desired))) {
+        return -1;
+      }
     }
     this.pages = desired;
     this.bytes = new Uint8Array(this.view.buffer, 0, desired * PAGE_SIZE);

@@ -4,7 +4,7 @@
  * logarithmic number of times however the program grows it.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LinearMemory, PAGE_SIZE } from '../../src/index.js';
 
 describe('linear memory growth', () => {
@@ -44,18 +44,49 @@ describe('linear memory growth', () => {
     );
   });
 
-  it('moves the buffer a logarithmic number of times over 1024 single-page grows', () => {
+  it('moves the buffer a logarithmic number of times, and never again once past 64 MiB, over 32768 single-page grows', () => {
     const memory = new LinearMemory(32768);
     const buffers = new Set<ArrayBufferLike>();
-    for (let i = 0; i < 1024; i++) {
+    for (let i = 0; i < 32768; i++) {
       expect(memory.grow(1)).toBe(i);
-      memory.bytes[i * PAGE_SIZE] = i & 0xff;
+      if (i < 1100) memory.bytes[i * PAGE_SIZE] = i & 0xff;
       buffers.add(memory.bytes.buffer);
     }
-    // capacities 1, 4, 16, 64, 256, 1024: six buffers in all
+    // capacities 1, 4, 16, 64, 256 and then the cap itself: six buffers in all, the last copy 16 MiB
     expect(buffers.size).toBe(6);
-    for (let i = 0; i < 1024; i++) expect(memory.bytes[i * PAGE_SIZE]).toBe(i & 0xff);
-    expect(memory.capacity).toBe(1024);
+    expect(memory.capacity).toBe(32768);
+    for (let i = 0; i < 1100; i++) expect(memory.bytes[i * PAGE_SIZE]).toBe(i & 0xff);
+    expect(memory.grow(1)).toBe(-1);
+  });
+
+  it('asks for less when the host cannot give the reserve: the fourfold step, then exactly what is needed', () => {
+    const largest = { bytes: 0 };
+    const Native = globalThis.ArrayBuffer;
+    class Limited extends Native {
+      constructor(length: number) {
+        if (length > largest.bytes) throw new RangeError('Array buffer allocation failed');
+        super(length);
+      }
+    }
+    vi.stubGlobal('ArrayBuffer', Limited);
+    try {
+      const memory = new LinearMemory(32768);
+      largest.bytes = 2048 * PAGE_SIZE;
+      expect(memory.grow(300)).toBe(0);
+      memory.bytes[299 * PAGE_SIZE] = 9;
+      // 300 pages * 4 = 1200 would call for the cap; the host gives 1200 pages
+      expect(memory.grow(1)).toBe(300);
+      expect(memory.capacity).toBe(1200);
+      largest.bytes = 1500 * PAGE_SIZE;
+      // 1202 pages: the cap and 4800 are refused, exactly 1202 is given
+      expect(memory.grow(901)).toBe(301);
+      expect(memory.capacity).toBe(1202);
+      expect(memory.bytes[299 * PAGE_SIZE]).toBe(9);
+      expect(memory.grow(400)).toBe(-1);
+      expect(memory.pages).toBe(1202);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('refuses deltas over 65536 pages and growth past the cap, leaving the memory as it was', () => {
