@@ -471,7 +471,7 @@ lines.push(
   '',
   'The genesis EVM runtime (1.17 MB of rWasm) running real contract work under the host of bench/support/evm-deploy.ts: on rwasm-ts',
   "from its rWasm binary, on V8 from the Wasm in its hint section (the program it was compiled from) under the same host",
-  '(bench/support/evm-v8.ts: the eight imports it links; an interruption is the entry returning and being run again with the',
+  '(bench/support/evm-v8-engine.ts: the eight imports it links; an interruption is the entry returning and being run again with the',
   "answer, as Fluent's SystemRuntime does). Every round checks its results, on V8 too (HelloWorld's deploy: 285,898 gas, the",
   "chain's code). First round: a fresh cache in this process (decoding and preparing, or V8 compiling; with the auto tier the",
   'translation so far). Steady: the median per round over interleaved repetitions on the cached instance.',

@@ -34,14 +34,17 @@ import {
   encodeSharedContext,
   fuelForGas,
   u256Bytes,
+  systemRuntimeSession,
   type ExecutionOutcome,
-  type ExecutionResult,
+  type FrameSession,
+  type FrameStart,
+  type SegmentResult,
   type InvocationParams,
   type Program,
   type Tier,
   type TraceHook,
 } from '../../src/index.js';
-import { v8FrameRunner } from './evm-v8.js';
+import { v8FrameEngine } from './evm-v8-engine.js';
 import { genesisFixture, sharedDir } from './shared.js';
 
 // ------------------------------------------------------------------ byte helpers
@@ -144,28 +147,25 @@ export interface FrameRun {
 /** Runs one frame of the EVM runtime (state 1: deploy, 0: main) on `input`, answering each interruption with `answer(request, its input bytes)`. */
 export type FrameRunner = (state: number, input: Uint8Array, fuelLimit: bigint, answer: (request: InvocationParams, input: Uint8Array) => Uint8Array) => FrameRun;
 
-/** Frames as Fluent runs them: a SystemRuntime per frame over the cached instance of the module. */
-function rwasmFrameRunner(bytes: Uint8Array, codeHash: string, cache: ModuleCache, options: EvmWorkloadOptions, countSegment: () => void, ran: (runtime: SystemRuntime) => void): FrameRunner {
-  const segment = options.segment ?? (<T>(run: () => T) => run());
+/**
+ * Runs frames on an engine's sessions (rwasm-ts's SystemRuntime, or V8 under the same host),
+ * answering each interruption with `answer(request, its input bytes)`; `segment` wraps every
+ * execute/resume.
+ */
+function sessionFrameRunner(start: (frame: FrameStart) => FrameSession, segment: <T>(run: () => T) => T, countSegment: () => void): FrameRunner {
   return (state, input, fuelLimit, answer) => {
-    const runtime = SystemRuntime.create({
-      module: bytes,
-      codeHash,
-      cache,
-      trace: options.trace,
-      tier: options.tier,
-      context: new RuntimeContext({ fuelLimit, state, callDepth: 1, input }),
-    });
-    ran(runtime);
-    let result: ExecutionResult = segment(() => runtime.execute());
+    const session = start({ state, input, fuelLimit });
+    let result: SegmentResult = segment(() => session.execute());
     countSegment();
     let fuel = result.fuelConsumed;
     let interruptions = 0;
-    while (runtime.suspended === 'interrupted') {
+    while (result.interrupted) {
       const request = decodeInvocationParams(result.output);
-      const returnData = answer(request, runtime.memoryRead(Number(request.inputStart), Number(request.inputEnd - request.inputStart)));
+      const bytes = session.readMemory(Number(request.inputStart), Number(request.inputEnd - request.inputStart));
+      if (bytes === undefined) throw new Error('interruption input out of the runtime memory');
+      const returnData = answer(request, bytes);
       interruptions++;
-      result = segment(() => runtime.resume(0, 0n, { returnData }));
+      result = segment(() => session.resume(returnData));
       countSegment();
       fuel += result.fuelConsumed;
     }
@@ -226,12 +226,15 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
   let segments = 0;
   let interruptions = 0;
 
-  let lastRuntime: SystemRuntime | undefined;
   const record: FrameRun[] = [];
-  const runFrame =
-    options.engine === 'v8'
-      ? v8FrameRunner(fixture.bytes)
-      : rwasmFrameRunner(fixture.bytes, codeHash, cache, options, () => segments++, (runtime) => (lastRuntime = runtime));
+  // Frames as Fluent runs them: a SystemRuntime per frame over the cached instance of the module.
+  const runtimeOptions = { module: fixture.bytes, codeHash, cache, trace: options.trace, tier: options.tier };
+  const v8 = options.engine === 'v8' ? v8FrameEngine(fixture.bytes) : undefined;
+  const runFrame = sessionFrameRunner(
+    (frame) => (v8 ? v8.start(frame) : systemRuntimeSession(runtimeOptions, frame)),
+    options.segment ?? ((run) => run()),
+    () => segments++,
+  );
 
   /** One frame: run it (answering interruptions from the world), decode its outcome. */
   const frame = (world: World, state: number, metadata: Uint8Array, input: Uint8Array, ctx: FrameContext): ExecutionOutcome & { fuel: bigint } => {
@@ -256,7 +259,12 @@ export function runEvmWorkload(options: EvmWorkloadOptions): EvmWorkloadSummary 
     if (options.scenario === 'hello') hello(world);
     else storage(world);
   }
-  return { file: fixture.file, frames, segments, interruptions, scenario: SCENARIOS[options.scenario], translation: lastRuntime?.program.translationStats, record };
+  return { file: fixture.file, frames, segments, interruptions, scenario: SCENARIOS[options.scenario], translation: v8 ? undefined : translationStats(), record };
+
+  /** What the compiled tier has done for the frames' preparation of the module (a runtime over the cached entry shares it). */
+  function translationStats(): Program['translationStats'] {
+    return SystemRuntime.create({ ...runtimeOptions, context: new RuntimeContext({ fuelLimit: 0n, state: STATE_MAIN }) }).program.translationStats;
+  }
 
   function hello(world: World): void {
     // HelloWorld deploy: must reproduce the on-chain result.

@@ -1,6 +1,6 @@
 /**
  * The Fluent EVM runtime's own calls, timed on rwasm-ts (interpreter and auto tier) and on V8
- * running the runtime's hint-section Wasm under the same host (bench/support/evm-v8.ts): each
+ * running the runtime's hint-section Wasm under the same host (bench/support/evm-v8-engine.ts): each
  * scenario's first round in the process (decoding, preparing, translating, V8 compiling) and
  * its steady state (median per round over interleaved repetitions, one cached instance per
  * engine). Every round checks its results (evm-deploy.ts), on V8 too.

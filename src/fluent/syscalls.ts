@@ -73,12 +73,16 @@ class SyscallMeter {
     this.spent += gas;
     return true;
   }
+  /** The host stops the frame with `exitCode`, having spent what was charged so far. */
+  halt(exitCode: number): SyscallAnswer {
+    return { output: EMPTY, gas: this.spent, refund: 0n, reportedRefund: 0n, exitCode, halted: true };
+  }
 }
 
 export function answerSyscall(frame: SyscallFrame, params: InvocationParams, input: Uint8Array): SyscallAnswer {
   const meter = new SyscallMeter(frame.gasLeft);
   const { world, address } = { world: frame.frames.env.world, address: frame.address };
-  const halt = (exitCode: number): SyscallAnswer => ({ output: EMPTY, gas: meter.spent, refund: 0n, reportedRefund: 0n, exitCode, halted: true });
+  const halt = (exitCode: number) => meter.halt(exitCode);
   const done = (output: Uint8Array = EMPTY, refund = 0n): SyscallAnswer => ({ output, gas: meter.spent, refund, reportedRefund: refund, exitCode: ExitCode.Ok, halted: false });
   const paid = (gas: bigint, output?: Uint8Array, refund?: bigint) => (meter.charge(gas) ? done(output, refund) : halt(ExitCode.OutOfFuel));
   /** EIP-2929 account access: 100 warm, 2600 cold (the cold part refused when less than it is left). */
@@ -218,7 +222,7 @@ function callFamily(frame: SyscallFrame, meter: SyscallMeter, id: number, params
   const withValue = id === INTERRUPTION_IDS.CALL || id === INTERRUPTION_IDS.CALL_CODE;
   if (input.length < (withValue ? 52 : 20)) return undefined;
   const world = frame.frames.env.world;
-  const halt = (exitCode: number): SyscallAnswer => ({ output: EMPTY, gas: meter.spent, refund: 0n, reportedRefund: 0n, exitCode, halted: true });
+  const halt = (exitCode: number) => meter.halt(exitCode);
   const to = input.slice(0, 20);
   const value = withValue ? u256Of(input.subarray(20, 52), true) : 0n;
   if (withValue && frame.isStatic && value !== 0n) return halt(ExitCode.StateChangeDuringStaticCall);
@@ -253,7 +257,7 @@ function callFamily(frame: SyscallFrame, meter: SyscallMeter, id: number, params
 }
 
 function createFamily(frame: SyscallFrame, meter: SyscallMeter, id: number, input: Uint8Array): SyscallAnswer | undefined {
-  const halt = (exitCode: number): SyscallAnswer => ({ output: EMPTY, gas: meter.spent, refund: 0n, reportedRefund: 0n, exitCode, halted: true });
+  const halt = (exitCode: number) => meter.halt(exitCode);
   const create2 = id === INTERRUPTION_IDS.CREATE2;
   if (frame.isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
   if (input.length > WASM_MAX_CODE_SIZE + 64) return undefined;

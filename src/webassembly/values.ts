@@ -3,21 +3,17 @@
  * and as rWasm keeps them: 32-bit words, an i64 or f64 as two (low word first), a reference as
  * one word that is 0 for null.
  */
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, type ValueType } from '../compiler/wasm/types.js';
+import { toLinkerType, type ValueType } from '../compiler/wasm/types.js';
+import { RwasmError } from '../errors.js';
+import type { ValType } from '../format/import-linker.js';
 
-/** A Wasm value type by its JS API name (the same spellings as the import linker's `ValType`). */
-export type ValueTypeName = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
+/** A Wasm value type by its JS API name (the import linker's `ValType`: the same spellings). */
+export type ValueTypeName = ValType;
 
 export function valueTypeName(type: ValueType): ValueTypeName {
-  switch (type) {
-    case I32: return 'i32';
-    case I64: return 'i64';
-    case F32: return 'f32';
-    case F64: return 'f64';
-    case FUNCREF: return 'funcref';
-    case EXTERNREF: return 'externref';
-    default: throw new TypeError(`value type 0x${type.toString(16)} has no JS API name`);
-  }
+  const name = toLinkerType(type);
+  if (name === undefined) throw new RwasmError('NotSupportedLocalType', `value type 0x${type.toString(16)} has no JS API name`);
+  return name;
 }
 
 /** The JS API's spellings of a value type (a descriptor's `value` or `element`), or undefined. */

@@ -17,21 +17,8 @@ const hexBytes = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 
 let sides: SideBySide;
 
-/** Runs `tx` on both worlds and expects the same outcome; gives it back. */
-async function same(tx: TxCall) {
-  const { ours, oracle } = await sides.run(tx);
-  expect(ours).toEqual(oracle);
-  return ours;
-}
-
-async function sameAccounts(...addresses: Uint8Array[]) {
-  for (const address of addresses) {
-    const storage = await sides.storage(address);
-    expect(storage.ours).toEqual(storage.oracle);
-    const balance = await sides.balance(address);
-    expect(balance.ours).toBe(balance.oracle);
-  }
-}
+const same = (tx: TxCall) => sides.same(tx);
+const sameAccounts = (...addresses: Uint8Array[]) => sides.sameAccounts(...addresses);
 
 // solc is Emscripten-built Wasm: under `node --jitless` (no WebAssembly) these skip.
 describeWithHostWasm('against @ethereumjs/vm', () => {

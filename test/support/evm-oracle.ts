@@ -8,6 +8,7 @@ import { Hardfork, Mainnet, createCustomCommon, type Common } from '@ethereumjs/
 import { createLegacyTx } from '@ethereumjs/tx';
 import { Account, Address, createAddressFromPrivateKey } from '@ethereumjs/util';
 import { createVM, runTx, type VM } from '@ethereumjs/vm';
+import { expect } from 'vitest';
 import { EvmTestHost, keccak256, type HostResult, type WorldLog } from '../../src/index.js';
 import { genesisFixtures } from './shared.js';
 
@@ -130,5 +131,22 @@ export class SideBySide {
   async balance(address: Uint8Array): Promise<{ ours: bigint; oracle: bigint }> {
     const account = await this.vm.stateManager.getAccount(new Address(address));
     return { ours: this.host.world.account(address)?.balance ?? 0n, oracle: account?.balance ?? 0n };
+  }
+
+  /** Runs `tx` on both worlds and expects the same outcome; gives it back. */
+  async same(tx: TxCall): Promise<TxOutcome> {
+    const { ours, oracle } = await this.run(tx);
+    expect(ours).toEqual(oracle);
+    return ours;
+  }
+
+  /** Expects each account's storage and balance to be the same in both worlds. */
+  async sameAccounts(...addresses: Uint8Array[]): Promise<void> {
+    for (const address of addresses) {
+      const storage = await this.storage(address);
+      expect(storage.ours).toEqual(storage.oracle);
+      const balance = await this.balance(address);
+      expect(balance.ours).toBe(balance.oracle);
+    }
   }
 }
