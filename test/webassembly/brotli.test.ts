@@ -11,19 +11,10 @@ import { beforeAll, expect, it } from 'vitest';
 import { installWebAssembly } from '../../src/webassembly/index.js';
 import { describeWithHostWasm } from '../support/host-wasm.js';
 import { repositoryRoot } from '../support/shared.js';
-
-interface Brotli {
-  compress(input: Uint8Array, options?: { quality?: number }): Uint8Array;
-  decompress(input: Uint8Array): Uint8Array;
-  CompressStream: new (quality?: number) => { compress(input: Uint8Array | undefined, outputSize: number): { buf: Uint8Array; code: number; input_offset: number }; free(): void };
-  DecompressStream: new () => { decompress(input: Uint8Array, outputSize: number): { buf: Uint8Array; code: number; input_offset: number }; free(): void };
-}
+import { BROTLI_INPUT as INPUT, type Brotli } from './larger-package-cases.js';
 
 const require = createRequire(import.meta.url);
 const packageDir = join(repositoryRoot(), 'node_modules', 'brotli-wasm');
-// Text that compresses well and some that does not: about 24 KB.
-const INPUT = new TextEncoder().encode('The quick brown fox jumps over the lazy dog. '.repeat(300) + Array.from({ length: 1200 }, (_, i) => ((i * 2654435761) >>> 0).toString(36)).join(' '));
-
 describeWithHostWasm('brotli-wasm (wasm-bindgen) on the facade beside V8', () => {
   let ours: Brotli;
   let v8: Brotli;

@@ -9,23 +9,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, expect, it } from 'vitest';
 import { installWebAssembly } from '../../src/webassembly/index.js';
 import { describeWithHostWasm } from '../support/host-wasm.js';
-
-interface Statement {
-  bind(values: unknown[]): void;
-  step(): boolean;
-  get(): unknown[];
-  free(): void;
-}
-interface Database {
-  run(sql: string, params?: unknown[]): void;
-  exec(sql: string): { columns: string[]; values: unknown[][] }[];
-  prepare(sql: string): Statement;
-  export(): Uint8Array;
-  close(): void;
-}
-interface SqlJs {
-  Database: new (data?: Uint8Array) => Database;
-}
+import { sqlSession, type Database, type SqlJs } from './larger-package-cases.js';
 
 const require = createRequire(import.meta.url);
 const loaderPath = require.resolve('sql.js');
@@ -35,38 +19,6 @@ const wasmBinary = new Uint8Array(readFileSync(require.resolve('sql.js/dist/sql-
 function freshLoader(): (config: { wasmBinary: Uint8Array }) => Promise<SqlJs> {
   delete require.cache[loaderPath];
   return require('sql.js') as (config: { wasmBinary: Uint8Array }) => Promise<SqlJs>;
-}
-
-const SCHEMA = `CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, big INTEGER, data BLOB);
-CREATE INDEX by_score ON people (score);
-INSERT INTO people (name, score, big, data) VALUES ('alice', 3.5, 9007199254740993, x'00ff10'), ('bob', -1.25, -42, NULL), ('carol', 1e300, 0, x'');
-WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 150) INSERT INTO people (name, score, big) SELECT 'n' || x, x * 0.5, x * x * x FROM n;
-UPDATE people SET score = score * 2 WHERE id % 5 = 0;
-DELETE FROM people WHERE id % 11 = 0;`;
-
-const QUERIES = `SELECT count(*), sum(score), total(big), group_concat(name, ',') FROM people WHERE id % 7 = 0;
-SELECT upper(name), length(name), big, typeof(big), hex(data) FROM people ORDER BY score DESC, id LIMIT 6;
-SELECT name FROM people WHERE score BETWEEN 10 AND 12 ORDER BY name;
-SELECT printf('%.3f|%5d|%s', 3.14159, 42, 'x'), abs(-7), round(2.675, 2), substr('sqlite', 2, 3), instr('hello', 'l'), replace('a-b-c', '-', '+');
-SELECT json_object('a', 1, 'b', json_array(1, 2.5, 'three')), json_extract('{"x":{"y":[10,20]}}', '$.x.y[1]');
-SELECT max(id), min(score), avg(big) FROM people;`;
-
-function session(SQL: SqlJs): unknown {
-  const db = new SQL.Database();
-  db.run(SCHEMA);
-  const results = db.exec(QUERIES);
-  const statement = db.prepare('SELECT name, score FROM people WHERE id = ? OR name = ?');
-  statement.bind([2, 'n99']);
-  const rows: unknown[] = [];
-  while (statement.step()) rows.push(statement.get());
-  statement.free();
-  const image = db.export();
-  db.close();
-  // The exported file opens again, in the same engine.
-  const reopened = new SQL.Database(image);
-  const again = reopened.exec('SELECT count(*), sum(big) FROM people');
-  reopened.close();
-  return { results, rows, imageLength: image.length, again };
 }
 
 describeWithHostWasm('sql.js (Emscripten) on the facade beside V8', () => {
@@ -84,7 +36,7 @@ describeWithHostWasm('sql.js (Emscripten) on the facade beside V8', () => {
   }, 60_000);
 
   it('runs a schema, inserts, updates, queries, prepared statements and an export/reopen like V8', () => {
-    expect(session(ours)).toEqual(session(v8));
+    expect(sqlSession(ours)).toEqual(sqlSession(v8));
   }, 60_000);
 
   it('calls JS functions registered as SQL functions (addFunction puts them in the table)', () => {
