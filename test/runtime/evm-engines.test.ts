@@ -1,6 +1,6 @@
 /**
  * The Fluent EVM runtime on every tier against V8 running the program it was compiled from (the
- * Wasm in its hint section) under the same host (bench/support/evm-v8.ts): frame by frame the
+ * Wasm in its hint section) under the same host (bench/support/evm-v8-engine.ts): frame by frame the
  * same exit code, the same outcome bytes and the same fuel (the runtime meters itself, so fuel is
  * the program's own count, not an engine's), through HelloWorld's deploy and call and Storage's
  * deploy, reads and writes with their interruptions.
