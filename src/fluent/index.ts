@@ -35,6 +35,6 @@ export { rlpEncode, rlpInteger, type RlpItem } from './rlp.js';
 export { executeTransaction, createAddress, intrinsicGas, type BlockEnv, type TransactionRequest, type TransactionResult } from './transaction.js';
 export { EvmTestHost, EVM_RUNTIME_ADDRESS, type EvmTestHostOptions, type TxOptions, type HostResult } from './test-host.js';
 export { UNIVERSAL_TOKEN_RUNTIME_ADDRESS } from './test-host.js';
-export { universalTokenStorageKeys, universalTokenDeployKeys, universalTokenMainKeys, erc7201Slot, mappingSlot, UNIVERSAL_TOKEN_SLOTS } from './universal-token.js';
+export { universalTokenStorageKeys, universalTokenDeployKeys, universalTokenMainKeys, erc7201Slot, mappingSlot, UNIVERSAL_TOKEN_SLOTS, type UniversalTokenSlot, type UniversalTokenSlots } from './universal-token.js';
 export { engineMeteredRuntime, type EngineMeteredRuntime } from './engine-metered.js';
 export { systemRuntimeSession, type FrameEngine, type FrameSession, type FrameStart, type SegmentResult } from './frame-session.js';

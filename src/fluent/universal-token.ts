@@ -27,20 +27,37 @@ export function mappingSlot(key: Uint8Array, base: bigint): bigint {
   return wordOf(keccak256(data), 0);
 }
 
-/** The token's base slots, all ERC-7201 (crates/sdk/src/universal_token/consts.rs `*_STORAGE_SLOT`). */
-export const UNIVERSAL_TOKEN_SLOTS = {
-  totalSupply: erc7201Slot('universal-token.total-supply'),
-  minter: erc7201Slot('universal-token.minter'),
-  pauser: erc7201Slot('universal-token.pauser'),
-  contractFrozen: erc7201Slot('universal-token.contract-frozen'),
-  symbol: erc7201Slot('universal-token.symbol'),
-  name: erc7201Slot('universal-token.name'),
-  decimals: erc7201Slot('universal-token.decimals'),
-  allowance: erc7201Slot('universal-token.allowance'),
-  nonces: erc7201Slot('universal-token.nonces'),
-  balance: erc7201Slot('universal-token.balance'),
-  wrapped: erc7201Slot('universal-token.wrapped'),
-} as const;
+/** The ids of the token's base slots (crates/sdk/src/universal_token/consts.rs `*_STORAGE_SLOT`). */
+const SLOT_IDS: Readonly<Record<UniversalTokenSlot, string>> = {
+  totalSupply: 'universal-token.total-supply',
+  minter: 'universal-token.minter',
+  pauser: 'universal-token.pauser',
+  contractFrozen: 'universal-token.contract-frozen',
+  symbol: 'universal-token.symbol',
+  name: 'universal-token.name',
+  decimals: 'universal-token.decimals',
+  allowance: 'universal-token.allowance',
+  nonces: 'universal-token.nonces',
+  balance: 'universal-token.balance',
+  wrapped: 'universal-token.wrapped',
+};
+
+/** The names of the token's base slots. */
+export type UniversalTokenSlot = 'totalSupply' | 'minter' | 'pauser' | 'contractFrozen' | 'symbol' | 'name' | 'decimals' | 'allowance' | 'nonces' | 'balance' | 'wrapped';
+export type UniversalTokenSlots = { readonly [K in UniversalTokenSlot]: bigint };
+
+/**
+ * The token's base slots, all ERC-7201, each hashed on first use: hashing all of them as the
+ * library loads took 10 ms of every process's start-up, needed or not.
+ */
+export const UNIVERSAL_TOKEN_SLOTS: UniversalTokenSlots = (() => {
+  const slots = {} as Record<UniversalTokenSlot, bigint>;
+  for (const [key, id] of Object.entries(SLOT_IDS)) {
+    let slot: bigint | undefined;
+    Object.defineProperty(slots, key, { enumerable: true, get: () => (slot ??= erc7201Slot(id)) });
+  }
+  return Object.freeze(slots);
+})();
 
 /** A function selector: the first 4 bytes of keccak256(signature), big-endian (`derive_keccak256_id!`). */
 const selector = (signature: string) => wordOf(keccak256(ascii(signature)), 0) >> 224n;
@@ -104,7 +121,9 @@ const MAIN_KEYS: ReadonlyArray<readonly [string, number, KeysOf]> = (() => {
     ['withdraw(uint256)', 1, (_, caller) => [s.wrapped, s.contractFrozen, balanceOf(caller), s.totalSupply]],
   ];
 })();
-const MAIN_BY_SELECTOR = new Map(MAIN_KEYS.map(([signature, words, keys]) => [Number(selector(signature)), { words, keys }]));
+/** By selector, made on first use (hashing the signatures as the library loads cost every process 10 ms). */
+let mainBySelector: Map<number, { words: number; keys: KeysOf }> | undefined;
+const mainKeysOf = (selectorValue: number) => (mainBySelector ??= new Map(MAIN_KEYS.map(([signature, words, keys]) => [Number(selector(signature)), { words, keys }]))).get(selectorValue);
 
 /**
  * The slots a call with `calldata` preloads, in revm's order; undefined when calldata is
@@ -113,7 +132,7 @@ const MAIN_BY_SELECTOR = new Map(MAIN_KEYS.map(([signature, words, keys]) => [Nu
  */
 export function universalTokenMainKeys(calldata: Uint8Array, caller: Uint8Array): bigint[] | undefined {
   if (calldata.length < 4) return undefined;
-  const entry = MAIN_BY_SELECTOR.get(((calldata[0]! << 24) | (calldata[1]! << 16) | (calldata[2]! << 8) | calldata[3]!) >>> 0);
+  const entry = mainKeysOf(((calldata[0]! << 24) | (calldata[1]! << 16) | (calldata[2]! << 8) | calldata[3]!) >>> 0);
   if (!entry) return [];
   // Every argument is one static word; the codec asks only that the words be there.
   if (calldata.length < 4 + 32 * entry.words) return undefined;
