@@ -29,13 +29,25 @@ const NO_CODE: readonly CompiledCode[] = [];
  */
 const WARM_ARRIVALS = 2;
 let warmArrivals = WARM_ARRIVALS;
+/**
+ * Until control has arrived this many times anywhere in a program, code is prepared only where
+ * it has arrived HOT_ARRIVALS times (a loop going round that often): the first code a process prepares pays
+ * for V8 compiling the lowering itself (15 ms for the EVM runtime's first frame, three times what
+ * stepping that frame takes), so a short first run is left to the stepper.
+ */
+const COLD_ARRIVALS = 1024;
+const HOT_ARRIVALS = 255;
+
+let coldArrivals = COLD_ARRIVALS;
 
 /**
- * For the tests: after how many arrivals programs prepared from now on prepare uncovered code
- * (1: at once, so the block engine runs everything; undefined: the default).
+ * For the tests: after how many arrivals programs prepared from now on prepare uncovered code,
+ * from the first arrival on (1: at once, so the block engine runs everything); undefined: the
+ * default (WARM_ARRIVALS, after the cold phase of COLD_ARRIVALS).
  */
 export function setWarmArrivals(arrivals: number | undefined): void {
-  warmArrivals = arrivals === undefined ? WARM_ARRIVALS : Math.max(1, Math.min(255, Math.floor(arrivals)));
+  warmArrivals = arrivals === undefined ? WARM_ARRIVALS : Math.max(1, Math.min(HOT_ARRIVALS, Math.floor(arrivals)));
+  coldArrivals = arrivals === undefined ? COLD_ARRIVALS : 0;
 }
 /** A hot unit of up to this many instructions is lowered whole before it is translated (a larger one: what ran so far). */
 const WHOLE_UNIT_INSTRUCTIONS = 400;
@@ -86,6 +98,9 @@ export class Program {
   private arrivals: Uint8Array | undefined;
   /** Arrivals that make uncovered code worth preparing (1 for the eagerly compiled tier: it translates everything that runs). */
   private readonly warmArrivals: number;
+  /** Arrivals counted so far, and how many make the program warm (see COLD_ARRIVALS). */
+  private arrivalsSeen = 0;
+  private readonly coldArrivals = coldArrivals;
   private readonly snippets = new Map<number, Snippet | undefined>();
   private preparedUnits = 0;
   private preparedInstructions = 0;
@@ -211,8 +226,9 @@ export class Program {
     if (this.covered[pc] === 1 || this.warmArrivals === 1) return true;
     const arrivals = (this.arrivals ??= new Uint8Array(this.codeLength + 1));
     const count = arrivals[pc]! + 1;
-    if (count >= this.warmArrivals) return true;
+    if (count >= this.warmArrivals && (count >= HOT_ARRIVALS || this.arrivalsSeen >= this.coldArrivals)) return true;
     arrivals[pc] = count;
+    this.arrivalsSeen++;
     return false;
   }
 
@@ -336,7 +352,7 @@ export function prepareProgram(module: RwasmModule, options: PrepareOptions = {}
     if (costsId === 0) costTableIds.set(costs, (costsId = nextCostTableId++));
   }
   const tier = options.translator && !options.trace ? (options.translateEagerly ? 2 : 1) : 0;
-  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}${tier}:${costsId}:${warmArrivals}`;
+  const key = `${options.fpu ? 1 : 0}${options.trace ? 1 : 0}${tier}:${costsId}:${warmArrivals}:${coldArrivals}`;
   let variants = programs.get(module);
   if (!variants) {
     module.verify();

@@ -1,7 +1,8 @@
 /**
  * Code runs on the stepper until control has reached it twice (a function entry, a loop's
  * header, a return address), and only then is its unit prepared for the block engine: what runs
- * once costs no preparation. The engines hand over mid-function (a loop prepared from its header
+ * once costs no preparation. A cold program (control arrived fewer than 1024 times) prepares
+ * only where control arrived 255 times. The engines hand over mid-function (a loop prepared from its header
  * while its function is stepped, a prepared callee returning into a stepped caller). Oracles: a
  * formula for the results, and a traced machine (the stepper alone) for fuel and every stop.
  */
@@ -39,8 +40,8 @@ function stops(machine: Machine, n: number, limit: bigint): unknown[] {
 }
 
 describe('code that has run once is stepped, not prepared', () => {
-  it('prepares a unit only where control arrived twice, with the results of the formula', async () => {
-    setWarmArrivals(undefined);
+  it('prepares a unit only where control arrived twice, with the results of the formula (no cold phase)', async () => {
+    setWarmArrivals(2);
     const rwasm = module();
     // n = 1: every function entered once, no loop goes round twice: nothing is prepared.
     const once = new Machine(fresh(rwasm), { tier: 'interpreter' });
@@ -55,6 +56,31 @@ describe('code that has run once is stepped, not prepared', () => {
     expect(instructions).toBeLessThan(machine.program.codeLength);
     // Further runs run on what was prepared: the same answers.
     for (const n of [0, 2, 9, 40]) expect(machine.run({ params: [n], resultWords: 1 })).toMatchObject({ status: 'returned', results: Uint32Array.of(expected(n)) });
+    setWarmArrivals(undefined);
+  });
+
+  it('a cold program is stepped until control has arrived 1024 times in it, or 255 times at one place', () => {
+    setWarmArrivals(undefined);
+    const rwasm = module();
+    const run = (machine: Machine, n: number) => expect(machine.run({ params: [n], resultWords: 1 })).toMatchObject({ status: 'returned', results: Uint32Array.of(expected(n)) });
+    // Short runs: what arrived twice waits for the program to warm up.
+    const machine = new Machine(fresh(rwasm), { tier: 'interpreter' });
+    run(machine, 6);
+    run(machine, 6);
+    expect(machine.program.preparation.units).toBe(0);
+    // Every run arrives at least once (its start), so within 1024 runs the program is warm.
+    let runs = 2;
+    while (machine.program.preparation.units === 0 && runs < 1100) {
+      run(machine, 6);
+      runs++;
+    }
+    expect(machine.program.preparation.units).toBeGreaterThan(0);
+    expect(runs).toBeLessThanOrEqual(1024);
+    for (const n of [0, 2, 9, 40]) run(machine, n);
+    // A loop going round 300 times is prepared within its first run, cold as the program is.
+    const looping = new Machine(fresh(rwasm), { tier: 'interpreter' });
+    run(looping, 300);
+    expect(looping.program.preparation.units).toBeGreaterThan(0);
   });
 
   it('stops where the stepper alone stops, at every fuel limit, cold and prepared alike (engine metering)', async () => {

@@ -37,7 +37,7 @@ function describeOutcome(outcome: RunOutcome, machine: Machine): unknown {
 
 /**
  * The stepper (a traced machine), the block engine interpreting its prepared code (prepared the
- * first time it runs), the interpreter as users get it ('cold': code is stepped until it runs
+ * first time it runs), the interpreter as a warm program has it ('cold': code is stepped until it runs
  * again, loops are prepared from their header on while they run, the engines hand over
  * mid-function), or the compiled tier: every chain as it is laid out (compiled), or once it has
  * run a few times (auto).
@@ -47,7 +47,8 @@ const NEXT_ENGINE: Record<Engine, Engine> = { stepper: 'interpreter', interprete
 const BLOCK_ENGINES = ['interpreter', 'cold', 'compiled', 'auto'] as const;
 
 function machineOn(module: RwasmModule, engine: Engine, costs: FuelCostTable | undefined): Machine {
-  setWarmArrivals(engine === 'interpreter' ? 1 : undefined);
+  // 'cold' prepares at the second arrival from the start (a warm program's rule), so its runs hand over mid-function often.
+  setWarmArrivals(engine === 'interpreter' ? 1 : engine === 'cold' ? 2 : undefined);
   const tier = engine === 'stepper' || engine === 'cold' ? 'interpreter' : engine;
   const machine = new Machine(module, { trace: engine === 'stepper' ? NO_HOOK : undefined, tier, fuelCosts: costs, maxMemoryPages: 4 });
   setWarmArrivals(undefined);

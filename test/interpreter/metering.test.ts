@@ -230,8 +230,8 @@ describe('tracing', () => {
     expect(traced.program.traced).toBe(true);
     expect(new Machine(module).program).toBe(plain.program);
     // The traced machine steps through the module itself: it prepares nothing. (The plain one
-    // steps code the first time it runs, and prepares it the second.)
-    for (let run = 0; run < 2; run++) {
+    // steps code the first time it runs, and prepares it once the program is warm.)
+    for (let run = 0; run < 1100; run++) {
       traced.run({ resultWords: 1 });
       plain.run({ resultWords: 1 });
     }
