@@ -320,7 +320,9 @@ export class Machine implements ExecutionContext {
       stack: this.valueStack(),
       returnPcs: Uint32Array.from(this.callStack.subarray(0, this.csp)),
       resultWords: this.resultWords,
-      syscall: this.lastSyscall,
+      // Only an interruption is about its syscall: for a fuel stop the last syscall is whatever the
+      // engine segment happened to call before it, which differs between engines.
+      syscall: this.suspension === 'interrupted' ? this.lastSyscall : undefined,
     };
   }
 

@@ -21,6 +21,7 @@ import {
 } from '../../src/index.js';
 import { rwasmErrorOf } from '../support/errors.js';
 import { program, statement } from '../support/random-programs.js';
+import { setWarmArrivals } from '../../src/interpreter/program.js';
 import { compileProgram } from './support/exec-host.js';
 
 const system = compileProgram('system', true);
@@ -202,6 +203,26 @@ describe('snapshots', () => {
     expect(copy.remainingFuel()).toBe(original.remainingFuel());
     expect(copy.refuel(777n)).toEqual(original.refuel(777n));
     expect(copy.memoryRead(0, 128)).toEqual(original.memoryRead(0, 128));
+  });
+
+  it('a fuel stop snapshots the same whichever engine ran up to it (the stepper of a cold program, the block engine of a prepared one)', () => {
+    const make = (module: RwasmModule) =>
+      SystemRuntime.create({ module, cache: new ModuleCache(), consumeFuel: true, tier: 'interpreter', context: new RuntimeContext({ fuelLimit: 2000n, callDepth: 1, input: Uint8Array.of(9) }) });
+    const module = compileProgram('system', true);
+    setWarmArrivals(undefined);
+    const stepped = make(module);
+    expect(stepped.execute().exitCode).toBe(ExitCode.OutOfFuel);
+    expect(stepped.program.preparation.units).toBe(0);
+    setWarmArrivals(1);
+    try {
+      const blocks = make(module);
+      blocks.execute();
+      expect(blocks.program.preparation.units).toBeGreaterThan(0);
+      // (The stepped run had called a syscall before it stopped, which once leaked into its snapshot.)
+      expect(blocks.snapshot()).toEqual(stepped.snapshot());
+    } finally {
+      setWarmArrivals(undefined);
+    }
   });
 
   it('a snapshot taken on one tier restores on the other and continues the same (bytes, fuel, memory)', () => {
