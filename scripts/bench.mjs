@@ -14,6 +14,11 @@ const all = readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).map((f) 
 const selected = names.length > 0 ? names : ['report'];
 const outDir = join('node_modules', '.cache', 'rwasm-bench');
 mkdirSync(outDir, { recursive: true });
+// The start-up figures load the library as users get it (dist/): build it from these sources first.
+if (selected.some((name) => name === 'report' || name === 'startup')) {
+  const built = spawnSync(process.execPath, [join('scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 let failed = false;
 for (const name of selected) {
   if (!all.includes(name)) {
