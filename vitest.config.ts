@@ -3,14 +3,10 @@ import { defineConfig } from 'vitest/config';
 // `npm run test:jitless` sets RWASM_JITLESS=1: every test file then runs in a Node worker started
 // with --jitless (no JIT, no WebAssembly), the environment the engine is built for.
 const jitless = process.env.RWASM_JITLESS === '1';
-// The tier passes (`test:interpreter`, `test:compiled`) set RWASM_TIER: packaging and API docs do
-// not depend on the tier, so those passes leave them to the default one.
-const tierPass = process.env.RWASM_TIER !== undefined;
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'spec-tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...(tierPass ? ['test/package/**'] : [])],
     pool: 'forks',
     setupFiles: ['test/support/tier-setup.ts'],
     execArgv: jitless ? ['--jitless'] : [],

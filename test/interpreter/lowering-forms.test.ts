@@ -8,12 +8,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Machine, ins, label, to, type AsmItem, type RunOutcome } from '../../src/index.js';
+import { setWarmArrivals } from '../../src/interpreter/program.js';
 import { BINARY, INLINE, SNIPPETS, stackModule, type Item, type StackProgram } from '../support/stack-programs.js';
 
 function run(program: StackProgram, params: readonly number[], traced: boolean): unknown {
-  const machine = new Machine(stackModule(program), { trace: traced ? () => {} : undefined, maxMemoryPages: 4, fuelLimit: 10_000 });
+  // Untraced, the code is prepared at its first arrival, so the one run is the lowered code's
+  // (by default a program this short would run on the stepper too, and agree with itself).
+  setWarmArrivals(traced ? undefined : 1);
+  let machine: Machine;
+  try {
+    machine = new Machine(stackModule(program), { trace: traced ? () => {} : undefined, maxMemoryPages: 4, fuelLimit: 10_000 });
+  } finally {
+    setWarmArrivals(undefined);
+  }
   machine.instantiate();
   const outcome: RunOutcome = machine.run({ params, resultWords: program.resultWords });
+  if (!traced) expect(machine.program.preparation.blocks).toBeGreaterThan(0);
   // Memory as a checksum of its words (stores must land where the stepper puts them).
   const words = new Int32Array(machine.memory.buffer, machine.memory.byteOffset, machine.memory.byteLength >> 2);
   let sum = 0;
