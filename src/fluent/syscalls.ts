@@ -82,13 +82,12 @@ class SyscallMeter {
 export function answerSyscall(frame: SyscallFrame, params: InvocationParams, input: Uint8Array): SyscallAnswer {
   const meter = new SyscallMeter(frame.gasLeft);
   const { world, address } = { world: frame.frames.env.world, address: frame.address };
-  const halt = (exitCode: number) => meter.halt(exitCode);
   const done = (output: Uint8Array = EMPTY, refund = 0n): SyscallAnswer => ({ output, gas: meter.spent, refund, reportedRefund: refund, exitCode: ExitCode.Ok, halted: false });
-  const paid = (gas: bigint, output?: Uint8Array, refund?: bigint) => (meter.charge(gas) ? done(output, refund) : halt(ExitCode.OutOfFuel));
+  const paid = (gas: bigint, output?: Uint8Array, refund?: bigint) => (meter.charge(gas) ? done(output, refund) : meter.halt(ExitCode.OutOfFuel));
   /** EIP-2929 account access: 100 warm, 2600 cold (the cold part refused when less than it is left). */
   const access = (account: Uint8Array) => meter.charge(world.warmAccount(account) ? WARM_STORAGE_READ_COST : COLD_ACCOUNT_ACCESS_COST);
   const request = interruptionRequest(params);
-  if (request.kind !== 'syscall' || params.state !== 0) return halt(ExitCode.MalformedBuiltinParams);
+  if (request.kind !== 'syscall' || params.state !== 0) return meter.halt(ExitCode.MalformedBuiltinParams);
   const slot = () => u256Of(input.subarray(0, 32), true);
   switch (request.id) {
     case INTERRUPTION_IDS.STORAGE_READ:
@@ -96,8 +95,8 @@ export function answerSyscall(frame: SyscallFrame, params: InvocationParams, inp
       return paid(sloadGas(world.warmSlot(address, slot())), u256Bytes(world.storage(address, slot()), true));
     case INTERRUPTION_IDS.STORAGE_WRITE: {
       if (!(input.length === 64)) break;
-      if (frame.isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
-      if (meter.left <= SSTORE_STIPEND) return halt(ExitCode.OutOfFuel);
+      if (frame.isStatic) return meter.halt(ExitCode.StateChangeDuringStaticCall);
+      if (meter.left <= SSTORE_STIPEND) return meter.halt(ExitCode.OutOfFuel);
       const key = slot();
       const value = u256Of(input.subarray(32, 64), true);
       const warm = world.warmSlot(address, key);
@@ -111,7 +110,7 @@ export function answerSyscall(frame: SyscallFrame, params: InvocationParams, inp
       return paid(WARM_STORAGE_READ_COST, u256Bytes(world.transientStorage(address, slot()), true));
     case INTERRUPTION_IDS.TRANSIENT_WRITE: {
       if (!(input.length === 64)) break;
-      if (frame.isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
+      if (frame.isStatic) return meter.halt(ExitCode.StateChangeDuringStaticCall);
       const answer = paid(WARM_STORAGE_READ_COST);
       if (!answer.halted) world.setTransientStorage(address, slot(), u256Of(input.subarray(32, 64), true));
       return answer;
@@ -119,7 +118,7 @@ export function answerSyscall(frame: SyscallFrame, params: InvocationParams, inp
     case INTERRUPTION_IDS.EMIT_LOG: {
       const topics = input[0];
       if (topics === undefined || topics > 4 || input.length < 1 + 32 * topics) break;
-      if (frame.isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
+      if (frame.isStatic) return meter.halt(ExitCode.StateChangeDuringStaticCall);
       const data = input.subarray(1 + 32 * topics);
       const answer = paid(LOG_GAS + LOG_TOPIC_GAS * BigInt(topics) + LOG_DATA_GAS * BigInt(data.length));
       if (!answer.halted) world.log({ address, topics: Array.from({ length: topics }, (_, i) => input.slice(1 + 32 * i, 33 + 32 * i)), data });
@@ -129,20 +128,20 @@ export function answerSyscall(frame: SyscallFrame, params: InvocationParams, inp
       return paid(SELF_BALANCE_GAS, u256Bytes(world.account(address)?.balance ?? 0n, true));
     case INTERRUPTION_IDS.BALANCE:
       if (!(input.length === 20)) break;
-      return access(input) ? done(u256Bytes(world.account(input)?.balance ?? 0n, true)) : halt(ExitCode.OutOfFuel);
+      return access(input) ? done(u256Bytes(world.account(input)?.balance ?? 0n, true)) : meter.halt(ExitCode.OutOfFuel);
     case INTERRUPTION_IDS.CODE_SIZE:
       if (!(input.length === 20)) break;
-      return access(input) ? done(u256Bytes(BigInt(visibleCode(frame, input).code.length), true)) : halt(ExitCode.OutOfFuel);
+      return access(input) ? done(u256Bytes(BigInt(visibleCode(frame, input).code.length), true)) : meter.halt(ExitCode.OutOfFuel);
     case INTERRUPTION_IDS.CODE_HASH:
       if (!(input.length === 20)) break;
-      return access(input) ? done(visibleCode(frame, input).hash) : halt(ExitCode.OutOfFuel);
+      return access(input) ? done(visibleCode(frame, input).hash) : meter.halt(ExitCode.OutOfFuel);
     case INTERRUPTION_IDS.CODE_COPY: {
       if (!(input.length === 36)) break;
       const account = input.subarray(0, 20);
       const offset = u64Of(input, 20);
       const size = u64Of(input, 28);
-      if (size > EXT_CODE_COPY_MAX) return halt(ExitCode.MalformedBuiltinParams);
-      if (!meter.charge(COPY_WORD_GAS * words(size)) || !access(account)) return halt(ExitCode.OutOfFuel);
+      if (size > EXT_CODE_COPY_MAX) return meter.halt(ExitCode.MalformedBuiltinParams);
+      if (!meter.charge(COPY_WORD_GAS * words(size)) || !access(account)) return meter.halt(ExitCode.OutOfFuel);
       const code = visibleCode(frame, account).code;
       const out = new Uint8Array(Number(size));
       if (offset < BigInt(code.length)) out.set(code.subarray(Number(offset), Number(offset) + out.length));
@@ -157,13 +156,13 @@ export function answerSyscall(frame: SyscallFrame, params: InvocationParams, inp
     }
     case INTERRUPTION_IDS.DESTROY_ACCOUNT: {
       if (!(input.length === 20)) break;
-      if (frame.isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
+      if (frame.isStatic) return meter.halt(ExitCode.StateChangeDuringStaticCall);
       const target = input.slice();
       const cold = !world.warmAccount(target);
       const hadValue = (world.account(address)?.balance ?? 0n) > 0n;
       const targetExists = !precompile(target) && !isEmptyAccount(world.account(target));
       const cost = SELFDESTRUCT_GAS + (hadValue && !targetExists ? NEW_ACCOUNT_GAS : 0n) + (cold ? COLD_ACCOUNT_ACCESS_COST : 0n);
-      if (!meter.charge(cost)) return halt(ExitCode.OutOfFuel);
+      if (!meter.charge(cost)) return meter.halt(ExitCode.OutOfFuel);
       world.selfDestruct(address, target);
       return done();
     }
@@ -171,14 +170,14 @@ export function answerSyscall(frame: SyscallFrame, params: InvocationParams, inp
     case INTERRUPTION_IDS.CALL_CODE:
     case INTERRUPTION_IDS.STATIC_CALL:
     case INTERRUPTION_IDS.DELEGATE_CALL:
-      return callFamily(frame, meter, request.id, params, input) ?? halt(ExitCode.MalformedBuiltinParams);
+      return callFamily(frame, meter, request.id, params, input) ?? meter.halt(ExitCode.MalformedBuiltinParams);
     case INTERRUPTION_IDS.CREATE:
     case INTERRUPTION_IDS.CREATE2:
-      return createFamily(frame, meter, request.id, input) ?? halt(ExitCode.MalformedBuiltinParams);
+      return createFamily(frame, meter, request.id, input) ?? meter.halt(ExitCode.MalformedBuiltinParams);
     default:
       break;
   }
-  return halt(ExitCode.MalformedBuiltinParams);
+  return meter.halt(ExitCode.MalformedBuiltinParams);
 }
 
 function u64Of(bytes: Uint8Array, at: number): bigint {
@@ -222,15 +221,14 @@ function callFamily(frame: SyscallFrame, meter: SyscallMeter, id: number, params
   const withValue = id === INTERRUPTION_IDS.CALL || id === INTERRUPTION_IDS.CALL_CODE;
   if (input.length < (withValue ? 52 : 20)) return undefined;
   const world = frame.frames.env.world;
-  const halt = (exitCode: number) => meter.halt(exitCode);
   const to = input.slice(0, 20);
   const value = withValue ? u256Of(input.subarray(20, 52), true) : 0n;
-  if (withValue && frame.isStatic && value !== 0n) return halt(ExitCode.StateChangeDuringStaticCall);
-  if (!meter.charge(WARM_STORAGE_READ_COST)) return halt(ExitCode.OutOfFuel);
-  if (value !== 0n && !meter.charge(CALL_VALUE_GAS)) return halt(ExitCode.OutOfFuel);
+  if (withValue && frame.isStatic && value !== 0n) return meter.halt(ExitCode.StateChangeDuringStaticCall);
+  if (!meter.charge(WARM_STORAGE_READ_COST)) return meter.halt(ExitCode.OutOfFuel);
+  if (value !== 0n && !meter.charge(CALL_VALUE_GAS)) return meter.halt(ExitCode.OutOfFuel);
   const cold = !world.warmAccount(to);
-  if (cold && !meter.charge(COLD_EXTRA)) return halt(ExitCode.OutOfFuel);
-  if (id === INTERRUPTION_IDS.CALL && value !== 0n && (precompile(to) || isEmptyAccount(world.account(to))) && !meter.charge(NEW_ACCOUNT_GAS)) return halt(ExitCode.OutOfFuel);
+  if (cold && !meter.charge(COLD_EXTRA)) return meter.halt(ExitCode.OutOfFuel);
+  if (id === INTERRUPTION_IDS.CALL && value !== 0n && (precompile(to) || isEmptyAccount(world.account(to))) && !meter.charge(NEW_ACCOUNT_GAS)) return meter.halt(ExitCode.OutOfFuel);
   // The host applies the 63/64 rule to the gas the guest asked for (its stack argument × 20).
   const asked = params.fuelLimit / FUEL_PER_GAS;
   const available = meter.left - meter.left / 64n;
@@ -257,18 +255,17 @@ function callFamily(frame: SyscallFrame, meter: SyscallMeter, id: number, params
 }
 
 function createFamily(frame: SyscallFrame, meter: SyscallMeter, id: number, input: Uint8Array): SyscallAnswer | undefined {
-  const halt = (exitCode: number) => meter.halt(exitCode);
   const create2 = id === INTERRUPTION_IDS.CREATE2;
-  if (frame.isStatic) return halt(ExitCode.StateChangeDuringStaticCall);
+  if (frame.isStatic) return meter.halt(ExitCode.StateChangeDuringStaticCall);
   if (input.length > WASM_MAX_CODE_SIZE + 64) return undefined;
   const head = create2 ? 64 : 32;
   if (input.length < head) return undefined;
   const value = u256Of(input.subarray(0, 32), true);
   const salt = create2 ? u256Bytes(u256Of(input.subarray(32, 64), true), false) : undefined;
   const initCode = input.slice(head);
-  if (initCode.length > 0 && !meter.charge(INITCODE_WORD_GAS * words(initCode.length))) return halt(ExitCode.OutOfFuel);
-  if (initCode.length > initCodeCap(initCode)) return halt(ExitCode.CreateContractSizeLimit);
-  if (!meter.charge(CREATE_GAS + (create2 ? KECCAK_WORD_GAS * words(initCode.length) : 0n))) return halt(ExitCode.OutOfFuel);
+  if (initCode.length > 0 && !meter.charge(INITCODE_WORD_GAS * words(initCode.length))) return meter.halt(ExitCode.OutOfFuel);
+  if (initCode.length > initCodeCap(initCode)) return meter.halt(ExitCode.CreateContractSizeLimit);
+  if (!meter.charge(CREATE_GAS + (create2 ? KECCAK_WORD_GAS * words(initCode.length) : 0n))) return meter.halt(ExitCode.OutOfFuel);
   const gasLimit = meter.left - meter.left / 64n;
   meter.charge(gasLimit);
   const outcome = frame.frames.create({ caller: frame.address, value, initCode, salt, gasLimit, depth: frame.depth + 1 });

@@ -31,9 +31,9 @@ const WARM_ARRIVALS = 2;
 let warmArrivals = WARM_ARRIVALS;
 /**
  * Until control has arrived this many times anywhere in a program, code is prepared only where
- * it has arrived HOT_ARRIVALS times (a loop going round that often): the first code a process prepares pays
- * for V8 compiling the lowering itself (15 ms for the EVM runtime's first frame, three times what
- * stepping that frame takes), so a short first run is left to the stepper.
+ * it has arrived HOT_ARRIVALS times (a loop going round that often): the first code a process
+ * prepares pays for V8 compiling the lowering itself (15 ms for the EVM runtime's first frame,
+ * three times what stepping that frame takes), so a short first run is left to the stepper.
  */
 const COLD_ARRIVALS = 1024;
 const HOT_ARRIVALS = 255;
