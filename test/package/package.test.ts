@@ -63,30 +63,62 @@ describePackaging('the built package', () => {
     expect((esm.names as Record<string, string[]>)['/format']).toContain('RwasmModule');
   }, TIMEOUT);
 
-  it('rwasm-ts/format bundles without the compiler and the interpreter, and so does RwasmModule from the root', async () => {
-    const sizes: Record<string, number> = {};
-    for (const [name, from] of [['format', 'rwasm-ts/format'], ['root', 'rwasm-ts']] as const) {
-      const entry = join(pkg.root, `${name}-consumer.mjs`);
-      writeFileSync(entry, `import { RwasmModule, codeHashHex } from '${from}';\nexport const read = (bytes) => [RwasmModule.decode(bytes), codeHashHex(bytes)];\n`);
-      const bundle = async (minify: boolean) => {
-        const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', write: false, minify, sourcemap: 'external', outdir: join(pkg.root, 'out'), absWorkingDir: pkg.root, logLevel: 'silent' });
-        expect(result.warnings, `${name}: ${JSON.stringify(result.warnings)}`).toEqual([]);
-        const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
-        const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))!.text) as { sources: string[] };
-        return { js, sources: map.sources };
-      };
-      const plain = await bundle(false);
-      // The source maps lead back to the modules: every one the bundle holds is of the format layer.
-      const modules = plain.sources.filter((s) => s.includes('src/')).map((s) => s.slice(s.lastIndexOf('src/') + 4));
-      expect(modules).toContain('format/module.ts');
-      expect(modules.filter((m) => !m.startsWith('format/') && m !== 'errors.ts'), name).toEqual([]);
-      for (const identifier of ['compileWasm', 'FunctionTranslator', 'Machine', 'SystemRuntime', 'EvmTestHost', 'new Function']) expect(plain.js, `${name}: ${identifier}`).not.toContain(identifier);
-      sizes[name] = (await bundle(true)).js.length;
-    }
-    // Measured at 28,782 bytes minified for both (the decoder, verifier, encoder, disassembler
-    // and keccak256); the whole library minified is over 500,000.
-    expect(sizes.format).toBeLessThan(40_000);
-    expect(sizes.root).toBeLessThan(40_000);
+  // A bundler for the browser (or any host but Node) resolves the `import` condition's default,
+  // dist/esm with one file per source module; one for Node gets the per-layer chunks Node loads.
+  for (const [platform, folder] of [['browser', 'esm/'], ['neutral', 'esm/'], ['node', '']] as const) {
+    it(`rwasm-ts/format bundles without the compiler and the interpreter, and so does RwasmModule from the root (${platform}: dist/${folder || '<layer chunks>'})`, async () => {
+      const sizes: Record<string, number> = {};
+      for (const [name, from] of [['format', 'rwasm-ts/format'], ['root', 'rwasm-ts']] as const) {
+        const entry = join(pkg.root, `${name}-consumer.mjs`);
+        writeFileSync(entry, `import { RwasmModule, codeHashHex } from '${from}';\nexport const read = (bytes) => [RwasmModule.decode(bytes), codeHashHex(bytes)];\n`);
+        const bundle = async (minify: boolean) => {
+          const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform, write: false, minify, sourcemap: 'external', metafile: true, outdir: join(pkg.root, 'out'), absWorkingDir: pkg.root, logLevel: 'silent' });
+          expect(result.warnings, `${name}: ${JSON.stringify(result.warnings)}`).toEqual([]);
+          const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+          const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))!.text) as { sources: string[] };
+          const files = Object.keys(result.metafile.inputs).filter((path) => path.startsWith('node_modules/rwasm-ts/')).map((path) => path.slice('node_modules/rwasm-ts/'.length));
+          return { js, sources: map.sources, files };
+        };
+        const plain = await bundle(false);
+        // The files it read are the build this platform resolves to.
+        expect(plain.files.length, name).toBeGreaterThan(3);
+        const fromEsm = plain.files.filter((file) => file.startsWith('dist/esm/'));
+        expect(fromEsm.length, `${name}: ${plain.files.join(', ')}`).toBe(folder ? plain.files.length : 0);
+        if (folder) expect(plain.files).toContain('dist/esm/format/decode.js');
+        // The source maps lead back to the modules: every one the bundle holds is of the format layer.
+        const modules = plain.sources.filter((s) => s.includes('src/')).map((s) => s.slice(s.lastIndexOf('src/') + 4));
+        expect(modules).toContain('format/module.ts');
+        expect(modules.filter((m) => !m.startsWith('format/') && m !== 'errors.ts'), name).toEqual([]);
+        for (const identifier of ['compileWasm', 'FunctionTranslator', 'Machine', 'SystemRuntime', 'EvmTestHost', 'new Function']) expect(plain.js, `${name}: ${identifier}`).not.toContain(identifier);
+        sizes[name] = (await bundle(true)).js.length;
+      }
+      // Measured at 28,782 bytes minified for both (the decoder, verifier, encoder, disassembler
+      // and keccak256); the whole library minified is over 500,000.
+      expect(sizes.format).toBeLessThan(40_000);
+      expect(sizes.root).toBeLessThan(40_000);
+    }, TIMEOUT);
+  }
+
+  it('dist/esm has one module per source module, each exporting what its source exports', async () => {
+    const sources = readdirSync(join(repo, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.ts') && !name.startsWith('cli/'))
+      .map((name) => name.replace(/\.ts$/, '.js'))
+      .sort();
+    const built = readdirSync(join(pkg.packageDir, 'dist/esm'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js')).sort();
+    expect(built).toEqual(sources);
+    // A module's runtime exports are its source's exported values (types leave nothing behind).
+    const result = json(pkg.node(['--input-type=module', '-e', `
+      const esm = await import('./node_modules/rwasm-ts/dist/esm/format/decode.js');
+      const root = await import('./node_modules/rwasm-ts/dist/esm/index.js');
+      const chunked = await import('rwasm-ts');
+      console.log(JSON.stringify({ resolved: import.meta.resolve('rwasm-ts/format'), decode: Object.keys(esm).sort(), root: Object.keys(root).sort(), chunked: Object.keys(chunked).sort() }));`]));
+    // Node itself takes the chunked build.
+    expect(result.resolved).toMatch(/\/node_modules\/rwasm-ts\/dist\/format\/index\.js$/);
+    expect(result.root).toEqual(result.chunked);
+    const decodeSource = readFileSync(join(repo, 'src/format/decode.ts'), 'utf8');
+    const exported = [...decodeSource.matchAll(/^export (?:function|const|class|let) (\w+)/gm)].map((m) => m[1]).sort();
+    expect(exported.length).toBeGreaterThan(0);
+    expect(result.decode).toEqual(exported);
   }, TIMEOUT);
 
   it('the tarball holds the build, the bin and the documents, nothing of the sources or tests', () => {

@@ -8,7 +8,7 @@
  * repository's node_modules, as they would from a user's.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'vitest';
 import { repositoryRoot } from './shared.js';
@@ -33,6 +33,9 @@ export function buildPackage(): BuiltPackage {
   const root = mkdtempSync(join(cache, 'rwasm-package-'));
   const packageDir = join(root, 'node_modules', 'rwasm-ts');
   mkdirSync(packageDir, { recursive: true });
+  // The consumer's own package.json: without it the nearest one above <root> is the repository's,
+  // named rwasm-ts, and a bundler resolves `rwasm-ts` to the repository itself (a self-reference).
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'rwasm-ts-consumer', private: true }));
   for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin', 'examples']) cpSync(join(repo, file), join(packageDir, file), { recursive: true });
   execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', join(packageDir, 'dist')], { cwd: repo, stdio: 'pipe' });
   return {
