@@ -71,6 +71,10 @@ class Reader {
     const lo = this.view.getUint32(this.offset, true);
     const hi = this.view.getUint32(this.offset + 4, true);
     this.offset += 8;
+    // A length below 2^32 comes back as the u32 itself: the product would be a boxed double, and a
+    // double stored into `offset` turns that field into one for every later Reader (the decoder's
+    // fast loop then deoptimized at each exit).
+    if (hi === 0) return lo;
     return hi < 0x200000 ? hi * TWO_POW_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
   }
 
@@ -90,31 +94,37 @@ const KIND_BY_CODE = (() => {
 })();
 
 /**
- * The fast path's whole view of an opcode, by wire code, so a cold process (where this loop runs
- * unoptimised) spends few bytecodes per instruction: 16-bit halves it takes (0: the checked path decodes
- * it: a trap code to validate, or no such opcode), the mask of its immediate word, and what else
- * the pass must note.
+ * The fast path's whole view of an opcode, by wire code, in one number: the 16-bit halves it
+ * takes (Fast.Size bits: 2 with no immediate, 3 with a u16, 4 with a 32-bit word) and what else
+ * the pass must note of it. 0: the checked path decodes it (a trap code to validate, or no such
+ * opcode).
  */
-const WIRE_HALVES = new Uint8Array(KIND_BY_CODE.length);
-const IMMEDIATE_MASK = new Int32Array(KIND_BY_CODE.length);
-const NOTE = new Uint8Array(KIND_BY_CODE.length);
+const FAST = new Uint8Array(KIND_BY_CODE.length);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const NOTE_RULE = 1;
-const NOTE_PAYLOAD = 2;
-const NOTE_GLOBAL = 4;
-// The two rules most instructions have, checked in the loop (a call per instruction is what a cold loop pays most for).
-const NOTE_LOCAL_DEPTH = 8;
-const NOTE_BRANCH = 16;
+// An enum, not constants: the build writes its members into the loop as literals (a module-level
+// constant is a context-slot load per use in unoptimised code).
+const enum Fast {
+  Size = 7,
+  Rule = 8,
+  Payload = 16,
+  Global = 32,
+  // The two rules most instructions have, checked in the loop (a call per instruction is what a cold loop pays most for).
+  LocalDepth = 64,
+  Branch = 128,
+}
 for (let code = 0; code < KIND_BY_CODE.length; code++) {
   const kind = KIND_BY_CODE[code]!;
-  if (kind === Immediate.None) WIRE_HALVES[code] = 2;
-  else if (kind === Immediate.U16) [WIRE_HALVES[code], IMMEDIATE_MASK[code]] = [3, 0xffff];
-  else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) [WIRE_HALVES[code], IMMEDIATE_MASK[code]] = [4, -1];
-  if (code === Opcode.LocalGet || code === Opcode.LocalSet || code === Opcode.LocalTee) NOTE[code] |= NOTE_LOCAL_DEPTH;
-  else if (code === Opcode.Br || code === Opcode.BrIfEqz || code === Opcode.BrIfNez) NOTE[code] |= NOTE_BRANCH;
-  else if (code < RULE_BY_CODE.length && RULE_BY_CODE[code] !== 0) NOTE[code] |= NOTE_RULE;
-  if (needsPayload(code)) NOTE[code] |= NOTE_PAYLOAD;
-  if (code === Opcode.GlobalGet || code === Opcode.GlobalSet) NOTE[code] |= NOTE_GLOBAL;
+  let fast = 0;
+  if (kind === Immediate.None) fast = 2;
+  else if (kind === Immediate.U16) fast = 3;
+  else if (kind === Immediate.U32 || kind === Immediate.I32 || kind === Immediate.U16Pair) fast = 4;
+  else continue;
+  if (code === Opcode.LocalGet || code === Opcode.LocalSet || code === Opcode.LocalTee) fast |= Fast.LocalDepth;
+  else if (code === Opcode.Br || code === Opcode.BrIfEqz || code === Opcode.BrIfNez) fast |= Fast.Branch;
+  else if (code < RULE_BY_CODE.length && RULE_BY_CODE[code] !== 0) fast |= Fast.Rule;
+  if (needsPayload(code)) fast |= Fast.Payload;
+  if (code === Opcode.GlobalGet || code === Opcode.GlobalSet) fast |= Fast.Global;
+  FAST[code] = fast;
 }
 
 /** What one pass over the code section finds besides the instructions. */
@@ -213,42 +223,54 @@ function noteInstruction(scan: Scan, wire: number, imm: number, pc: number, tota
 /**
  * The fast path, while a whole instruction (at most 8 bytes) surely fits; at the last few bytes,
  * a trap code or anything invalid it stops and the checked path decodes that one instruction.
- * A function of its own, small, so the engine optimizes it early in a cold process.
+ * A function of its own, small, so the engine optimizes it early in a cold process; a cold
+ * process runs much of it unoptimised, so each instruction costs as few bytecodes as it can: one
+ * table read says its size and what to note, and a payload-taking instruction checks its
+ * payload itself (no per-instruction test for "the last one wanted a payload").
  */
 function scanWhileWhole(scan: Scan, codes: Uint16Array, bits: Uint32Array, total: number): void {
   const { halves, first } = scan;
   if (halves === undefined) return; // the checked path reads every instruction
+  // The checked path decoded a payload-taking instruction last: it checks the payload too.
+  if (scan.payloadFor === scan.pc - 1) return;
   const lastFast = halves.length - 4;
   const globals = scan.globals;
-  const known = WIRE_HALVES.length;
+  const fastOf = FAST; // a register, not a context slot, in unoptimised code
+  const known = fastOf.length;
   let firstInvalidPc = scan.firstInvalidPc;
-  let payloadFor = scan.payloadFor;
+  let payloadFor = -2;
   let at = (scan.at - first) >>> 1;
   let pc = scan.pc;
   for (; pc < total && at <= lastFast; pc++) {
     const wire = halves[at]!;
-    const size = wire < known && halves[at + 1] === 0 ? WIRE_HALVES[wire]! : 0;
-    if (size === 0) break; // the checked path decodes it (or reports it)
-    const imm = ((halves[at + 2]! | (halves[at + 3]! << 16)) & IMMEDIATE_MASK[wire]!) >>> 0;
+    const fast = wire < known && halves[at + 1] === 0 ? fastOf[wire]! : 0;
+    if (fast === 0) break; // the checked path decodes it (or reports it)
+    const size = fast & Fast.Size;
+    const imm = size === 2 ? 0 : size === 3 ? halves[at + 2]! : (halves[at + 2]! | (halves[at + 3]! << 16)) >>> 0;
     at += size;
     codes[pc] = wire;
     bits[pc] = imm;
-    if (payloadFor === pc - 1) {
-      if ((wire !== TABLE_GET || imm >= MAX_TABLES) && (firstInvalidPc < 0 || firstInvalidPc > pc - 1)) firstInvalidPc = pc - 1;
-      payloadFor = -2;
-    }
-    const note = NOTE[wire]!;
-    if (note === 0) continue;
+    if (fast === size) continue;
     if (firstInvalidPc < 0) {
-      if (note === NOTE_LOCAL_DEPTH) {
+      if ((fast & Fast.LocalDepth) !== 0) {
         if (imm === 0) firstInvalidPc = pc;
-      } else if (note === NOTE_BRANCH) {
+      } else if ((fast & Fast.Branch) !== 0) {
         const target = pc + (imm | 0);
         if (imm === 0 || target < 0 || target >= total) firstInvalidPc = pc;
-      } else if ((note & NOTE_RULE) !== 0 && breaksOwnRule(wire, imm, pc, total)) firstInvalidPc = pc;
+      } else if ((fast & Fast.Rule) !== 0 && breaksOwnRule(wire, imm, pc, total)) firstInvalidPc = pc;
     }
-    if ((note & NOTE_PAYLOAD) !== 0) payloadFor = pc;
-    else if ((note & NOTE_GLOBAL) !== 0) globals.add(imm);
+    if ((fast & Fast.Global) !== 0) globals.add(imm);
+    else if ((fast & Fast.Payload) !== 0) {
+      if (pc + 1 >= total || at > lastFast) {
+        // The payload is past the fast path's reach: whoever reads it checks it.
+        payloadFor = pc;
+        pc++;
+        break;
+      }
+      // TableGet's immediate is a u16: the half after its opcode word.
+      const isPayload = halves[at] === TABLE_GET && halves[at + 1] === 0 && halves[at + 2]! < MAX_TABLES;
+      if (!isPayload && firstInvalidPc < 0) firstInvalidPc = pc;
+    }
   }
   scan.pc = pc;
   scan.at = first + 2 * at;
