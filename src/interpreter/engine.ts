@@ -1597,12 +1597,34 @@ export function runBlocks(m: ExecutionContext): Exit {
         }
         break loop;
       }
-      case Op.Leave:
-        exitSp = sp + code[(ip + 2) | 0]!;
-        exitPc = code[(ip + 1) | 0]!;
-        paidEnd = -1;
-        exit = Exit.Leave;
-        break loop;
+      case Op.Leave: {
+        // Into another unit, entered the way a return enters its landing: a loop whose unit was
+        // found from a pc inside it (a return landing) leaves at every back edge, and going
+        // round through the machine cost more than the loop body.
+        const leavePc = code[(ip + 1) | 0]!;
+        const arriveSp = sp + code[(ip + 2) | 0]!;
+        let target = csp < MAX_CALL_DEPTH ? ipOfPc[leavePc]! : -2;
+        if (target === -1) {
+          target = program.prepareEntry(leavePc) | 0;
+          if (target < 0) target = -3; // not worth preparing yet: the arrival is counted, the stepper runs it
+        }
+        const moved = target >= 0 && program.code !== code;
+        if (target < 0 || moved || ((arriveSp + code[target - 2]!) >>> 0) > code[target - 1]!) {
+          exitSp = arriveSp;
+          exitPc = leavePc;
+          paidEnd = -1; // control is at the start of a block nothing has paid for yet
+          if (target === -2) exit = Exit.Leave; // the machine steps calls at the depth limit
+          else if (target === -3) exit = Exit.Cold;
+          else if (moved) {
+            ip = target;
+            exit = enteredMoved(program.code, arriveSp, ip, csp);
+          } else exit = Exit.SlowPath;
+          break loop;
+        }
+        sp = arriveSp;
+        ip = target;
+        break;
+      }
       case Op.Lazy:
         ip = program.lowerStub(code[(ip + 1) | 0]!) | 0;
         if (program.code !== code) {
