@@ -254,9 +254,10 @@ export class Program {
    * The ip where calls and returns enter `pc` (the two words before it hold the range check of
    * its region), preparing what is missing: the unit entered there, the block, or for a block in
    * the middle of a region an entry that moves to it. -1 when `pc` is code not worth preparing
-   * yet (the arrival is counted: see `arrive`).
+   * yet (the arrival is counted: see `arrive`), or no code at all (the stepper reports it).
    */
   prepareEntry(pc: number): number {
+    if (pc < 0 || pc >= this.codeLength) return -1;
     const known = this.ipOfPc[pc]!;
     if (known >= 0) return known;
     if (this.traced) throw new RwasmError('InvalidState', 'a traced program runs on the stepper only');

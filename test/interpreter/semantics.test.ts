@@ -201,9 +201,21 @@ describe('programs the reference has no behaviour for are refused, not run blind
   });
 
   it('falling off the end of the code, or calling a pc outside it through a table', () => {
-    expect(fatalOf([ins.I32Const(1)])).toBe('PcOutOfBounds');
     const viaTable = [ins.I32Const(0), ins.I32Const(1), ins.TableGrow(0), ins.Drop(), ins.I32Const(0), ins.I32Const(99), ins.TableSet(0), ins.I32Const(0), ins.CallIndirect(0), ins.TableGet(0), ins.Return()];
+    expect(fatalOf([ins.I32Const(1)])).toBe('PcOutOfBounds');
     expect(fatalOf(viaTable)).toBe('PcOutOfBounds');
+    // Prepared at once, so the block engine (and the compiled tier) meet the end too: falling off
+    // it once sent the block engine round preparing the pc past the end for ever.
+    setWarmArrivals(1);
+    try {
+      for (const tier of ['interpreter', 'compiled'] as const) {
+        expect(fatalOf([ins.I32Const(1)], { tier }), tier).toBe('PcOutOfBounds');
+        expect(fatalOf([ins.I32Const(1), ins.I32Const(2), ins.Drop()], { tier }), tier).toBe('PcOutOfBounds');
+        expect(fatalOf(viaTable, { tier }), tier).toBe('PcOutOfBounds');
+      }
+    } finally {
+      setWarmArrivals(undefined);
+    }
   });
 
   it('using a table that was never created', () => {
