@@ -1604,6 +1604,8 @@ export function runBlocks(m: ExecutionContext): Exit {
         const leavePc = code[(ip + 1) | 0]!;
         const arriveSp = sp + code[(ip + 2) | 0]!;
         let target = csp < MAX_CALL_DEPTH ? ipOfPc[leavePc]! : -2;
+        // Inside a prepared unit but not at one of its blocks: the machine steps to one.
+        if (target === -1 && program.covers(leavePc) && !program.canEnter(leavePc)) target = -2;
         if (target === -1) {
           target = program.prepareEntry(leavePc) | 0;
           if (target < 0) target = -3; // not worth preparing yet: the arrival is counted, the stepper runs it
@@ -1613,7 +1615,7 @@ export function runBlocks(m: ExecutionContext): Exit {
           exitSp = arriveSp;
           exitPc = leavePc;
           paidEnd = -1; // control is at the start of a block nothing has paid for yet
-          if (target === -2) exit = Exit.Leave; // the machine steps calls at the depth limit
+          if (target === -2) exit = Exit.Leave; // the machine decides (and steps calls at the depth limit)
           else if (target === -3) exit = Exit.Cold;
           else if (moved) {
             ip = target;

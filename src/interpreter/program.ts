@@ -264,10 +264,14 @@ export class Program {
     if (!this.arrive(pc)) return -1;
     const ip = this.lowerBlockAt(pc);
     if (this.ipOfPc[pc]! >= 0) return this.ipOfPc[pc]!;
-    // Into the middle of a region: a range check that always passes, then the real one.
-    const entry = this.entries.get(pc)!;
+    // Into the middle of a region: a range check that always passes, then the real one. The
+    // offset and region are those of the block just lowered (the unit lowerBlockAt took), not
+    // of whichever unit lowered a block at this pc first: units overlap, and their regions differ.
+    const lazy = this.units[this.unitOfPc![pc]! - 1]!;
+    const block = lazy.unit.blocks[this.blockIndexOfPc![pc]!]!;
+    const region = lazy.unit.regions[block.region]!;
     this.prepared.header(0, STACK_LIMIT);
-    const at = this.prepared.emit(Op.JumpRebase, pc, ip, -entry.offset, entry.region.lo, entry.region.limit, entry.offset, pc);
+    const at = this.prepared.emit(Op.JumpRebase, pc, ip, -block.offset, region.lo, region.limit, block.offset, pc);
     this.ipOfPc[pc] = at;
     return at;
   }
