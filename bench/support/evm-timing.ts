@@ -52,11 +52,9 @@ export function measureEvm(quick: boolean): EvmTiming[] {
   const out: EvmTiming[] = [];
   for (const scenario of ['hello', 'storage'] as const) {
     const caches = EVM_ENGINES.map(() => new ModuleCache());
-    const ran = EVM_ENGINES.map(() => 0);
     const first = EVM_ENGINES.map((engine, i) => {
       const start = performance.now();
       const summary = runEvmWorkload({ scenario, rounds: 1, cache: caches[i], ...engine.options });
-      ran[i]!++;
       return { ms: performance.now() - start, summary };
     });
     // Interleaved, so that the shared machine's slow spells fall on every engine alike.
@@ -67,13 +65,12 @@ export function measureEvm(quick: boolean): EvmTiming[] {
           const start = performance.now();
           runEvmWorkload({ scenario, rounds: roundsEach, cache: caches[i], ...engine.options });
           perRound[i]!.push((performance.now() - start) / roundsEach);
-          ran[i]! += roundsEach;
         });
       }
       return perRound;
     };
     const early = repeat(earlyRepetitions, earlyRounds);
-    const warmUp = Math.max(0, Math.ceil((steadyAfter - ran[0]!) / 50));
+    const warmUp = Math.max(0, Math.ceil((steadyAfter - 1 - earlyRepetitions * earlyRounds) / 50));
     repeat(warmUp, 50);
     const steady = repeat(repetitions, rounds);
     EVM_ENGINES.forEach((engine, i) => {

@@ -1603,20 +1603,18 @@ export function runBlocks(m: ExecutionContext): Exit {
         // round through the machine cost more than the loop body.
         const leavePc = code[(ip + 1) | 0]!;
         const arriveSp = sp + code[(ip + 2) | 0]!;
-        let target = csp < MAX_CALL_DEPTH ? ipOfPc[leavePc]! : -2;
-        // Inside a prepared unit but not at one of its blocks: the machine steps to one.
-        if (target === -1 && program.covers(leavePc) && !program.canEnter(leavePc)) target = -2;
-        if (target === -1) {
-          target = program.prepareEntry(leavePc) | 0;
-          if (target < 0) target = -3; // not worth preparing yet: the arrival is counted, the stepper runs it
-        }
+        let target = ipOfPc[leavePc]!;
+        // The machine decides at the call-depth limit, and for a pc inside a prepared unit that
+        // starts none of its blocks (it steps to one).
+        const byMachine = csp >= MAX_CALL_DEPTH || (target < 0 && program.covers(leavePc) && !program.canEnter(leavePc));
+        if (target < 0 && !byMachine) target = program.prepareEntry(leavePc) | 0;
         const moved = target >= 0 && program.code !== code;
-        if (target < 0 || moved || ((arriveSp + code[target - 2]!) >>> 0) > code[target - 1]!) {
+        if (byMachine || target < 0 || moved || ((arriveSp + code[target - 2]!) >>> 0) > code[target - 1]!) {
           exitSp = arriveSp;
           exitPc = leavePc;
           paidEnd = -1; // control is at the start of a block nothing has paid for yet
-          if (target === -2) exit = Exit.Leave; // the machine decides (and steps calls at the depth limit)
-          else if (target === -3) exit = Exit.Cold;
+          if (byMachine) exit = Exit.Leave;
+          else if (target < 0) exit = Exit.Cold; // not worth preparing yet: the arrival is counted, the stepper runs it
           else if (moved) {
             ip = target;
             exit = enteredMoved(program.code, arriveSp, ip, csp);
